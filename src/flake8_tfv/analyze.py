@@ -1,0 +1,111 @@
+"""Source text (or a tree flake8 already built) -> Diagnostics: the one entry every surface calls."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .diagnostic import Diagnostic, Position
+from .model import ImportMap, SemanticModel
+from .rules import Rule, all_rules
+from .text import SourceText
+
+INTERNAL_ERROR = "TFV000"
+# Words without which a file cannot use TensorFlow or Keras: files lacking them cost one scan.
+_MARKERS = ("tensorflow", "keras")
+
+
+class SourceError(Exception):
+    """The file cannot be analysed at all (it does not parse)."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("TFV",)
+    ignore: tuple[str, ...] = ()
+    variable_factories: tuple[str, ...] = ()  # extra qualified names, e.g. "gpflow.Parameter"
+    rules: tuple[type[Rule], ...] | None = field(default=None, compare=False)  # None: all registered
+
+    def is_selected(self, code: str) -> bool:
+        """flake8's rule: the longest matching prefix of --select and --ignore decides."""
+        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected >= 0 and selected > ignored
+
+    def active_rules(self) -> list[type[Rule]]:
+        rules = self.rules if self.rules is not None else all_rules()
+        return [r for r in rules if self.is_selected(r.code)]
+
+    def factory_roots(self) -> frozenset[str]:
+        return frozenset(f.split(".", 1)[0] for f in self.variable_factories)
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def parse(text: str, filename: str = "<unknown>") -> ast.Module:
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as err:
+        raise SourceError(f"syntax error: {err.msg}", err.lineno or 1, max((err.offset or 1) - 1, 0)) from None
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise SourceError(f"cannot parse: {type(err).__name__}: {err}") from None
+
+
+def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    return any(marker in text for marker in _MARKERS + tuple(settings.factory_roots()))
+
+
+def analyze(
+    text: str,
+    tree: ast.Module | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    filename: str = "<unknown>",
+    lines: list[str] | None = None,
+) -> list[Diagnostic]:
+    """All findings of the selected rules, sorted by position. Raises SourceError when the text
+    does not parse; an error inside the linter becomes one TFV000 finding instead of a crash."""
+    if not might_use_tensorflow(text, settings):
+        return []
+    if tree is None:
+        tree = parse(text, filename)
+    imports = ImportMap.from_tree(tree)
+    if not imports.uses_tensorflow(settings.factory_roots()):
+        return []
+    rules = settings.active_rules()
+    if not rules:
+        return []
+    source = SourceText(text, lines)
+    try:
+        model = SemanticModel(tree, source, imports, settings.variable_factories)
+    except RecursionError:
+        return [_internal_error("the semantic model", "RecursionError: code nested too deeply to analyse")]
+    except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run
+        return [_internal_error("the semantic model", f"{type(err).__name__}: {err}")]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        try:
+            found.extend(rule(model).check())
+        except Exception as err:  # noqa: BLE001
+            found.append(_internal_error(rule.code, f"{type(err).__name__}: {err}"))
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def _internal_error(where: str, what: str) -> Diagnostic:
+    return Diagnostic(
+        INTERNAL_ERROR,
+        f"internal error in {where}: {what}; please report it with the file that caused it",
+        Position(1, 0),
+        Position(1, 0),
+    )
+
+
+def selected(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.code == INTERNAL_ERROR or settings.is_selected(d.code)]

@@ -1,0 +1,239 @@
+"""What TensorFlow and Keras APIs return, by qualified name (see ../shared/tf-semantics.md)."""
+from __future__ import annotations
+
+from .values import Kind
+
+# Calls that create a variable. `keras.backend.variable` is gone in Keras 3 but existed in
+# Keras 2, which code written for it still imports as `keras`.
+VARIABLE_FACTORIES = frozenset(
+    {
+        "tensorflow.Variable",
+        "tensorflow.compat.v1.Variable",
+        "tensorflow.compat.v1.get_variable",
+        "tensorflow.compat.v1.get_local_variable",
+        "keras.Variable",
+        "keras.backend.Variable",
+        "keras.variables.Variable",
+        "keras.backend.variable",
+        "tensorflow.keras.Variable",
+        "tensorflow.keras.backend.variable",
+        "tf_keras.backend.variable",
+    }
+)
+
+# Methods that create a variable on whatever object they are called on (Layer, Module, Model).
+VARIABLE_METHODS = frozenset({"add_weight", "add_variable"})
+
+ASSIGN_METHODS = frozenset({"assign", "assign_add", "assign_sub"})
+SCATTER_METHODS = frozenset(
+    {
+        "scatter_update",
+        "scatter_add",
+        "scatter_sub",
+        "scatter_mul",
+        "scatter_div",
+        "scatter_min",
+        "scatter_max",
+        "scatter_nd_update",
+        "scatter_nd_add",
+        "scatter_nd_sub",
+        "batch_scatter_update",
+    }
+)
+UPDATE_METHODS = ASSIGN_METHODS | SCATTER_METHODS
+
+# Variable methods whose result is a plain tensor snapshot.
+READ_METHODS = frozenset({"read_value", "value", "initialized_value", "sparse_read", "gather_nd"})
+
+TENSOR_LIST_OPS = frozenset(
+    {"split", "unstack", "meshgrid", "dynamic_partition", "split_v", "unstack_v", "gradients"}
+)
+
+# Namespaces whose lower-case functions are ops that return tensors.
+_OP_NAMESPACES = (
+    "tensorflow.",
+    "tensorflow.math.",
+    "tensorflow.nn.",
+    "tensorflow.linalg.",
+    "tensorflow.random.",
+    "tensorflow.image.",
+    "tensorflow.signal.",
+    "tensorflow.strings.",
+    "tensorflow.bitwise.",
+    "tensorflow.sparse.",
+    "tensorflow.experimental.numpy.",
+    "tensorflow.raw_ops.",
+    "tensorflow.compat.v1.",
+    "tensorflow.compat.v1.math.",
+    "tensorflow.compat.v1.nn.",
+    "keras.ops.",
+    "keras.ops.numpy.",
+    "keras.ops.nn.",
+    "keras.ops.math.",
+    "keras.ops.linalg.",
+    "keras.ops.core.",
+    "tensorflow.keras.ops.",
+)
+
+# Lower-case top-level names that are not ops returning a tensor.
+_NOT_OPS = frozenset(
+    {
+        "function",
+        "print",
+        "name_scope",
+        "variable_scope",
+        "device",
+        "init_scope",
+        "control_dependencies",
+        "py_function",
+        "numpy_function",
+        "get_variable",
+        "get_local_variable",
+        "global_variables_initializer",
+        "local_variables_initializer",
+        "variables_initializer",
+        "group",
+        "no_op",
+        "debugging",
+        "executing_eagerly",
+        "get_logger",
+        "autograph",
+        "custom_gradient",
+        "recompute_grad",
+        "stop_gradient_scope",
+        "assign",
+        "assign_add",
+        "assign_sub",
+        "scatter_update",
+        "scatter_add",
+        "scatter_sub",
+        "scatter_nd_update",
+        "scatter_nd_add",
+        "scatter_nd_sub",
+        "Session",
+        "placeholder",
+        "set_random_seed",
+        "enable_eager_execution",
+        "disable_eager_execution",
+        "disable_v2_behavior",
+        "get_default_graph",
+        "get_collection",
+        "add_to_collection",
+        "trainable_variables",
+        "global_variables",
+        "map_fn",
+        "vectorized_map",
+        "while_loop",
+        "cond",
+        "case",
+        "switch_case",
+        "gradients",
+    }
+)
+
+OPTIMIZER_MODULES = (
+    "tensorflow.keras.optimizers.",
+    "tensorflow.keras.optimizers.legacy.",
+    "tensorflow.keras.optimizers.experimental.",
+    "keras.optimizers.",
+    "keras.optimizers.legacy.",
+    "keras.optimizers.experimental.",
+    "tf_keras.optimizers.",
+    "tf_keras.optimizers.legacy.",
+    "tf_keras.optimizers.experimental.",
+    "tensorflow.optimizers.",
+    "tensorflow.optimizers.legacy.",
+    "tensorflow.optimizers.experimental.",
+    "tensorflow.compat.v1.train.",
+    "tensorflow.train.",
+)
+_NOT_OPTIMIZERS = frozenset({"Optimizer", "LossScaleOptimizer", "Checkpoint", "CheckpointManager"})
+
+LAYER_MODULES = ("keras.layers.", "tensorflow.keras.layers.", "tf_keras.layers.")
+MODEL_CLASSES = frozenset(
+    {
+        "keras.Model",
+        "keras.Sequential",
+        "keras.models.Model",
+        "keras.models.Sequential",
+        "tensorflow.keras.Model",
+        "tensorflow.keras.Sequential",
+        "tensorflow.keras.models.Model",
+        "tensorflow.keras.models.Sequential",
+        "tf_keras.Model",
+        "tf_keras.Sequential",
+        "tf_keras.models.Model",
+        "tf_keras.models.Sequential",
+    }
+)
+
+# Base classes whose subclasses' `call`/`train_step`/... are traced by Keras.
+KERAS_BASES = MODEL_CLASSES | frozenset(
+    {
+        "keras.Layer",
+        "keras.layers.Layer",
+        "tensorflow.keras.layers.Layer",
+        "tensorflow.keras.Layer",
+        "tf_keras.layers.Layer",
+        "keras.engine.base_layer.Layer",
+    }
+)
+MODULE_BASES = frozenset({"tensorflow.Module", "sonnet.Module", "sonnet.AbstractModule"})
+
+TRACED_METHODS = frozenset({"call", "train_step", "test_step", "predict_step"})
+TF_FUNCTION = frozenset({"tensorflow.function", "tensorflow.compat.v1.function"})
+DATASET_TRACED_METHODS = frozenset({"map", "filter", "flat_map", "interleave", "reduce", "scan"})
+GRADIENT_TAPE = frozenset({"tensorflow.GradientTape", "tensorflow.autodiff.GradientTape"})
+
+# Attributes of built-in Keras layers that hold their weights once built (tf-semantics case 14).
+LAYER_WEIGHT_ATTRIBUTES = frozenset(
+    {
+        "kernel",
+        "bias",
+        "embeddings",
+        "gamma",
+        "beta",
+        "moving_mean",
+        "moving_variance",
+        "recurrent_kernel",
+        "depthwise_kernel",
+        "pointwise_kernel",
+    }
+)
+
+_PYTHON_BUILTINS = frozenset(
+    {"int", "float", "bool", "str", "len", "list", "dict", "tuple", "set", "range", "sum", "abs", "round"}
+)
+
+
+def _is_op_name(name: str) -> bool:
+    return name[:1].islower() and name not in _NOT_OPS
+
+
+def classify_call(qualname: str) -> Kind:
+    """The kind of value a call of `qualname` returns (UNKNOWN when it is not known)."""
+    if qualname in VARIABLE_FACTORIES:
+        return Kind.VARIABLE
+    if qualname in GRADIENT_TAPE:
+        return Kind.TAPE
+    if qualname.startswith(("tensorflow.data.", "tensorflow.compat.v1.data.")):
+        return Kind.DATASET
+    module, _, name = qualname.rpartition(".")
+    module += "."
+    if module in OPTIMIZER_MODULES and name[:1].isupper() and name not in _NOT_OPTIMIZERS:
+        if module.endswith("train.") and not name.endswith("Optimizer"):
+            return Kind.UNKNOWN
+        return Kind.OPTIMIZER
+    if module in LAYER_MODULES and name[:1].isupper():
+        return Kind.LAYER
+    if qualname in MODEL_CLASSES:
+        return Kind.LAYER
+    if module in _OP_NAMESPACES and _is_op_name(name):
+        return Kind.TENSOR_LIST if name in TENSOR_LIST_OPS else Kind.TENSOR
+    if qualname.startswith("numpy.") and name[:1].islower():
+        return Kind.NUMPY
+    return Kind.UNKNOWN
+
+
+def is_builtin_python(name: str) -> bool:
+    return name in _PYTHON_BUILTINS

@@ -1,0 +1,643 @@
+"""Reaching bindings, scope by scope: what each name and attribute may hold at each use.
+
+The walk follows the structure of the code (branches merge, loops run to a fixpoint, `break`,
+`continue`, `return` and `raise` end a path) rather than building a control-flow graph: for
+the questions the rules ask ("can `v` still hold the variable made on line 7 here?") that is
+exact enough, and it costs one or two passes over each function.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from . import api
+from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names
+from .values import (
+    NONE,
+    NUMPY,
+    PYTHON,
+    TENSOR,
+    TENSORLIKE,
+    UNKNOWN,
+    Kind,
+    Value,
+    ValueSet,
+)
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
+
+State = dict  # key -> frozenset[Binding]; None stands for "this path does not go on"
+
+_MAX_LOOP_PASSES = 4
+_EMPTY: frozenset = frozenset()
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def dotted_path(node: ast.AST) -> str | None:
+    """`self.w` -> "self.w"; None for anything that is not names joined by dots."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def merge(*states: Optional[State]) -> Optional[State]:
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return dict(live[0])
+    merged: State = {}
+    for state in live:
+        for key, bindings in state.items():
+            merged[key] = merged.get(key, _EMPTY) | bindings
+    # A key that one path binds and another leaves as it was at entry is absent from the latter;
+    # for free names and attributes that means "whatever the entry had", kept by the caller's
+    # pre-populated entry state, so plain union is right here.
+    return merged
+
+
+def _dtype_of(call: ast.Call) -> str | None:
+    """The dtype a variable factory call gives, when it can be read off the call."""
+    for kw in call.keywords:
+        if kw.arg == "dtype":
+            text = ast.unparse(kw.value).lower()
+            for family in ("bool", "int", "float", "complex", "half", "double", "string"):
+                if family in text:
+                    return {"half": "float", "double": "float"}.get(family, family)
+            return None
+    init = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("initial_value", "value")), None)
+    if isinstance(init, ast.Constant):
+        if isinstance(init.value, bool):
+            return "bool"
+        if isinstance(init.value, int):
+            return "int"
+        if isinstance(init.value, float):
+            return "float"
+    if isinstance(init, ast.UnaryOp) and isinstance(init.operand, ast.Constant):
+        if type(init.operand.value) is int:
+            return "int"
+        if type(init.operand.value) is float:
+            return "float"
+    return None
+
+
+def _trainable_of(call: ast.Call) -> bool | None:
+    for kw in call.keywords:
+        if kw.arg == "trainable":
+            if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, bool):
+                return kw.value.value
+            return None
+    return True
+
+
+class ScopeFlow:
+    """Walks one scope's statements in order, recording bindings, uses and values in the model."""
+
+    def __init__(self, model: "SemanticModel", scope: Scope, entry: State):
+        self.model = model
+        self.scope = scope
+        self.entry = entry
+        self.loops: list[tuple[ast.AST, list, list]] = []  # (loop, break states, continue states)
+        # Bumped whenever a recorded binding, use or value grows: a loop pass that bumps it
+        # has not reached its fixpoint yet.
+        self.version = 0
+
+    # ---- statements -------------------------------------------------------------------------
+
+    def run(self, body: list[ast.stmt]) -> None:
+        self.block(body, dict(self.entry))
+
+    def block(self, body: list[ast.stmt], state: Optional[State]) -> Optional[State]:
+        for stmt in body:
+            if state is None:
+                break
+            state = self.stmt(stmt, state)
+        return state
+
+    def stmt(self, node: ast.stmt, state: State) -> Optional[State]:
+        self.model._note_statement(node, self.scope, self.loops[-1][0] if self.loops else None)
+        method = getattr(self, "stmt_" + type(node).__name__, None)
+        if method is not None:
+            return method(node, state)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child, state)
+        return state
+
+    def stmt_Assign(self, node: ast.Assign, state: State) -> State:
+        if (
+            isinstance(node.value, (ast.Tuple, ast.List))
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], (ast.Tuple, ast.List))
+            and len(node.targets[0].elts) == len(node.value.elts)
+            and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts + node.value.elts)
+        ):
+            element_values = [self.eval(e, state) for e in node.value.elts]
+            self.model._record_value(node.value, frozenset({PYTHON}), self)
+            for target, values in zip(node.targets[0].elts, element_values):
+                self.bind(target, values, node, "assign", state)
+            return state
+        values = self.eval(node.value, state)
+        for target in node.targets:
+            self.bind(target, values, node, "assign", state)
+        return state
+
+    def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
+        if node.value is not None:
+            values = self.eval(node.value, state)
+            self.bind(node.target, values, node, "annassign", state)
+        return state
+
+    def stmt_AugAssign(self, node: ast.AugAssign, state: State) -> State:
+        target = node.target
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            current = self.load_target(target, state)
+        else:
+            current = self.eval(target.value, state) if isinstance(target, ast.Subscript) else frozenset({UNKNOWN})
+            if isinstance(target, ast.Subscript):
+                self.eval(target.slice, state)
+                self.model.item_assignments.append((target, node))
+            self.eval(node.value, state)
+            return state
+        operand = self.eval(node.value, state)
+        values = self.binop_values(current, operand)
+        self.bind(target, values, node, "augassign", state)
+        return state
+
+    def stmt_Expr(self, node: ast.Expr, state: State) -> State:
+        self.eval(node.value, state)
+        return state
+
+    def stmt_Return(self, node: ast.Return, state: State) -> None:
+        if node.value is not None:
+            self.eval(node.value, state)
+        return None
+
+    def stmt_Raise(self, node: ast.Raise, state: State) -> None:
+        for child in (node.exc, node.cause):
+            if child is not None:
+                self.eval(child, state)
+        return None
+
+    def stmt_Delete(self, node: ast.Delete, state: State) -> State:
+        for target in node.targets:
+            key = dotted_path(target)
+            if key is not None and isinstance(target, (ast.Name, ast.Attribute)):
+                if isinstance(target, ast.Attribute):
+                    self.eval(target.value, state)
+                state[key] = _EMPTY
+                self.kill_paths(key, state)
+            else:
+                self.eval(target, state)
+        return state
+
+    def stmt_Global(self, node: ast.AST, state: State) -> State:
+        return state
+
+    stmt_Nonlocal = stmt_Global
+    stmt_Pass = stmt_Global
+
+    def stmt_Break(self, node: ast.Break, state: State) -> None:
+        if self.loops:
+            self.loops[-1][1].append(dict(state))
+        return None
+
+    def stmt_Continue(self, node: ast.Continue, state: State) -> None:
+        if self.loops:
+            self.loops[-1][2].append(dict(state))
+        return None
+
+    def stmt_If(self, node: ast.If, state: State) -> Optional[State]:
+        self.eval(node.test, state)
+        body_state, else_state = self.narrow(node.test, state)
+        after_body = self.block(node.body, body_state)
+        after_else = self.block(node.orelse, else_state)
+        return merge(after_body, after_else)
+
+    def stmt_While(self, node: ast.While, state: State) -> Optional[State]:
+        self.eval(node.test, state)
+        return self.loop(node, state, lambda s: (self.eval(node.test, s), s)[1])
+
+    def stmt_For(self, node: ast.For, state: State) -> Optional[State]:
+        iter_values = self.eval(node.iter, state)
+        element = frozenset({TENSOR}) if any(v.kind is Kind.TENSOR_LIST for v in iter_values) else frozenset({UNKNOWN})
+
+        def head(s: State) -> State:
+            self.bind(node.target, element, node, "for", s)
+            return s
+
+        return self.loop(node, state, head)
+
+    stmt_AsyncFor = stmt_For
+
+    def loop(self, node: ast.AST, state: State, head) -> Optional[State]:
+        pre = dict(state)
+        entry = dict(state)
+        breaks: list = []
+        end = None
+        for _ in range(_MAX_LOOP_PASSES):
+            breaks, continues = [], []
+            self.loops.append((node, breaks, continues))
+            version = self.version
+            end = self.block(node.body, head(dict(entry)))
+            self.loops.pop()
+            new_entry = merge(pre, end, *continues)
+            if new_entry == entry and version == self.version:
+                break
+            entry = new_entry
+        # The loop may run zero times; `else` runs when it ends without `break`.
+        after = self.block(node.orelse, merge(pre, entry, end))
+        return merge(after, *breaks)
+
+    def stmt_With(self, node: ast.With, state: State) -> Optional[State]:
+        for item in node.items:
+            values = self.eval(item.context_expr, state)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, values, node, "with", state)
+        return self.block(node.body, state)
+
+    stmt_AsyncWith = stmt_With
+
+    def stmt_Try(self, node: ast.Try, state: State) -> Optional[State]:
+        pre = dict(state)
+        after_body = self.block(node.body, state)
+        # A handler can start anywhere in the body: from the entry or from its end.
+        handler_entry = merge(pre, after_body) or pre
+        outs = []
+        for handler in node.handlers:
+            h_state = dict(handler_entry)
+            if handler.type is not None:
+                self.eval(handler.type, h_state)
+            if handler.name:
+                self.bind_name(handler.name, handler, handler, "except", frozenset({UNKNOWN}), h_state)
+            outs.append(self.block(handler.body, h_state))
+        after_else = self.block(node.orelse, after_body)
+        result = merge(after_else, *outs)
+        if node.finalbody:
+            final_in = merge(result, handler_entry) if result is not None else dict(handler_entry)
+            final_out = self.block(node.finalbody, final_in)
+            return final_out if result is not None else None
+        return result
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_Match(self, node: ast.AST, state: State) -> Optional[State]:
+        self.eval(node.subject, state)
+        outs = []
+        for case in node.cases:
+            c_state = dict(state)
+            for sub in ast.walk(case.pattern):
+                name = getattr(sub, "name", None) if isinstance(sub, (ast.MatchAs, ast.MatchStar)) else None
+                if isinstance(sub, ast.MatchMapping):
+                    name = sub.rest
+                if name:
+                    self.bind_name(name, sub, node, "match", frozenset({UNKNOWN}), c_state)
+                if isinstance(sub, ast.expr):
+                    self.eval(sub, c_state)
+            if case.guard is not None:
+                self.eval(case.guard, c_state)
+            outs.append(self.block(case.body, c_state))
+        return merge(state, *outs)
+
+    def stmt_FunctionDef(self, node: ast.FunctionDef, state: State) -> State:
+        for expr in [*node.decorator_list, *node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+            self.eval(expr, state)
+        self.bind_name(node.name, node, node, "def", frozenset({Value(Kind.FUNCTION, origin=node)}), state)
+        self.model._schedule(node, self.scope)
+        return state
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def stmt_ClassDef(self, node: ast.ClassDef, state: State) -> State:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.eval(expr, state)
+        self.bind_name(node.name, node, node, "class", frozenset({Value(Kind.CLASS, origin=node)}), state)
+        self.model._schedule(node, self.scope)
+        return state
+
+    def stmt_Import(self, node: ast.AST, state: State) -> State:
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name.split(".", 1)[0]
+            self.bind_name(local, node, node, "import", frozenset({Value(Kind.MODULE, origin=node)}), state)
+        return state
+
+    stmt_ImportFrom = stmt_Import
+
+    # ---- binding ----------------------------------------------------------------------------
+
+    def binding_for(self, key: str, node: ast.AST, stmt: ast.AST, how: str, values: ValueSet, scope: Scope) -> Binding:
+        binding = self.model.bindings.get(id(node))
+        if binding is None or binding.key != key:
+            binding = Binding(key, node, stmt, scope, how, values, self.loops[-1][0] if self.loops else None)
+            self.model.bindings[id(node)] = binding
+            scope.add(binding)
+            if scope is not self.scope:
+                self.scope.add(binding)
+            self.version += 1
+        elif not values <= binding.values:
+            binding.values = binding.values | values
+            self.version += 1
+        return binding
+
+    def bind_name(self, name: str, node: ast.AST, stmt: ast.AST, how: str, values: ValueSet, state: State) -> None:
+        owner = self.scope.module() if name in self.scope.global_names else self.scope
+        if name in self.scope.nonlocal_names:
+            owner = self.scope.resolve_scope(name) or self.scope
+        self.model._record_previous(node, self.lookup(name, state), self)
+        binding = self.binding_for(name, node, stmt, how, values, owner)
+        state[name] = frozenset({binding})
+        self.kill_paths(name, state)
+
+    def bind(self, target: ast.AST, values: ValueSet, stmt: ast.AST, how: str, state: State) -> None:
+        if isinstance(target, ast.Name):
+            self.bind_name(target.id, target, stmt, how, values, state)
+        elif isinstance(target, ast.Attribute):
+            self.eval(target.value, state)
+            key = dotted_path(target)
+            if key is None:
+                return
+            self.model._record_previous(target, self.lookup(key, state), self)
+            binding = self.binding_for(key, target, stmt, how, values, self.scope)
+            state[key] = frozenset({binding})
+            self.kill_paths(key, state)
+            self.model._note_attribute_binding(self.scope, binding)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            element = frozenset({TENSOR}) if any(v.kind is Kind.TENSOR_LIST for v in values) else frozenset({UNKNOWN})
+            for elt in target.elts:
+                if isinstance(elt, ast.Starred):
+                    self.bind(elt.value, frozenset({PYTHON}), stmt, how, state)
+                else:
+                    self.bind(elt, element, stmt, how, state)
+        elif isinstance(target, ast.Subscript):
+            self.eval(target.value, state)
+            self.eval(target.slice, state)
+            self.model.item_assignments.append((target, stmt))
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, values, stmt, how, state)
+
+    @staticmethod
+    def kill_paths(key: str, state: State) -> None:
+        prefix = key + "."
+        for other in [k for k in state if k.startswith(prefix)]:
+            del state[other]
+
+    def load_target(self, target: ast.AST, state: State) -> ValueSet:
+        """The value of an augmented-assignment target before the operation (recorded as a use)."""
+        return self.eval(target, state)
+
+    # ---- narrowing --------------------------------------------------------------------------
+
+    def narrow(self, test: ast.expr, state: State) -> tuple[State, State]:
+        """Split the state for `if x is None:` style guards (the lazy-creation pattern)."""
+        body, orelse = dict(state), dict(state)
+        key, when_missing = self._none_test(test)
+        if key is not None:
+            missing = body if when_missing else orelse
+            present = orelse if when_missing else body
+            current = self.lookup(key, state)
+            missing[key] = frozenset(b for b in current if any(v.kind in (Kind.NONE, Kind.UNKNOWN) for v in b.values))
+            present[key] = frozenset(b for b in current if any(v.kind is not Kind.NONE for v in b.values))
+        return body, orelse
+
+    @staticmethod
+    def _none_test(test: ast.expr) -> tuple[str | None, bool]:
+        """(key, True) when the body runs only if `key` is unset; (key, False) for the opposite."""
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
+            comp = test.comparators[0]
+            if isinstance(comp, ast.Constant) and comp.value is None:
+                key = dotted_path(test.left)
+                if isinstance(test.ops[0], ast.Is):
+                    return key, True
+                if isinstance(test.ops[0], ast.IsNot):
+                    return key, False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = test.operand
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "hasattr":
+                if len(inner.args) == 2 and isinstance(inner.args[1], ast.Constant) and isinstance(inner.args[1].value, str):
+                    base = dotted_path(inner.args[0])
+                    if base is not None:
+                        return f"{base}.{inner.args[1].value}", True
+            key = dotted_path(inner)
+            if key is not None:
+                return key, True
+        key = dotted_path(test)
+        if key is not None:
+            return key, False
+        return None, False
+
+    # ---- expressions ------------------------------------------------------------------------
+
+    def lookup(self, key: str, state: State) -> frozenset:
+        found = state.get(key)
+        if found is not None:
+            return found
+        if "." not in key:
+            return self.model._outer_bindings(self.scope, key)
+        return _EMPTY
+
+    def eval_name(self, node: ast.Name, state: State) -> ValueSet:
+        reaching = self.lookup(node.id, state)
+        self.model._record_use(node, reaching, self)
+        values = frozenset().union(*(b.values for b in reaching)) if reaching else frozenset()
+        return values or frozenset({UNKNOWN})
+
+    def eval(self, node: ast.expr, state: State) -> ValueSet:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is not None:
+            values = method(node, state)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child, state)
+            values = frozenset({UNKNOWN})
+        self.model._record_value(node, values, self)
+        return values
+
+    def eval_Name(self, node: ast.Name, state: State) -> ValueSet:
+        return self.eval_name(node, state)
+
+    def eval_Constant(self, node: ast.Constant, state: State) -> ValueSet:
+        return frozenset({NONE if node.value is None else PYTHON})
+
+    def eval_Attribute(self, node: ast.Attribute, state: State) -> ValueSet:
+        receiver = self.eval(node.value, state)
+        key = dotted_path(node)
+        if key is not None:
+            reaching = self.lookup(key, state)
+            if reaching:
+                self.model._record_use(node, reaching, self)
+                return frozenset().union(*(b.values for b in reaching)) or frozenset({UNKNOWN})
+        if node.attr in api.LAYER_WEIGHT_ATTRIBUTES and any(v.kind is Kind.LAYER for v in receiver):
+            return frozenset({Value(Kind.VARIABLE, origin=node, api="layer weight")})
+        if any(v.kind is Kind.DATASET for v in receiver):
+            return frozenset({Value(Kind.DATASET)})
+        return frozenset({UNKNOWN})
+
+    def eval_Call(self, node: ast.Call, state: State) -> ValueSet:
+        func_values = self.eval(node.func, state)
+        for arg in node.args:
+            self.eval(arg, state)
+        for kw in node.keywords:
+            self.eval(kw.value, state)
+        return frozenset({self.call_value(node, func_values)})
+
+    def call_value(self, node: ast.Call, func_values: ValueSet) -> Value:
+        func = node.func
+        qualname = self.model.qualified_name(func)
+        if qualname is not None:
+            if qualname in self.model.variable_factories:
+                return Value(Kind.VARIABLE, origin=node, api=qualname, dtype=_dtype_of(node), trainable=_trainable_of(node))
+            kind = api.classify_call(qualname)
+            if kind is not Kind.UNKNOWN:
+                return Value(kind, origin=node, api=qualname)
+            return UNKNOWN
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            receiver = self.model.values.get(id(func.value), frozenset())
+            if method in api.VARIABLE_METHODS:
+                return Value(Kind.VARIABLE, origin=node, api=method, dtype=_dtype_of(node), trainable=_trainable_of(node))
+            receiver_kinds = {v.kind for v in receiver}
+            if receiver_kinds & {Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT}:
+                if method in api.UPDATE_METHODS:
+                    return Value(Kind.ASSIGN_RESULT, origin=node)
+                if method in api.READ_METHODS:
+                    return Value(Kind.TENSOR, origin=node)
+            if receiver_kinds & TENSORLIKE and method == "numpy":
+                return NUMPY
+            if Kind.DATASET in receiver_kinds:
+                return Value(Kind.DATASET)
+            return UNKNOWN
+        if isinstance(func, ast.Name):
+            if api.is_builtin_python(func.id) and not self.lookup(func.id, {}):
+                return PYTHON
+            for value in func_values:
+                if value.kind is Kind.CLASS:
+                    return Value(Kind.UNKNOWN, origin=node)
+        return UNKNOWN
+
+    def binop_values(self, left: ValueSet, right: ValueSet) -> ValueSet:
+        both = left | right
+        kinds = {v.kind for v in both}
+        if kinds & TENSORLIKE:
+            return frozenset({TENSOR})
+        if kinds <= {Kind.PYTHON}:
+            return frozenset({PYTHON})
+        if kinds <= {Kind.PYTHON, Kind.NUMPY}:
+            return frozenset({NUMPY})
+        return frozenset({UNKNOWN})
+
+    def eval_BinOp(self, node: ast.BinOp, state: State) -> ValueSet:
+        return self.binop_values(self.eval(node.left, state), self.eval(node.right, state))
+
+    def eval_UnaryOp(self, node: ast.UnaryOp, state: State) -> ValueSet:
+        operand = self.eval(node.operand, state)
+        if isinstance(node.op, ast.Not):
+            return frozenset({UNKNOWN})
+        return self.binop_values(operand, frozenset({PYTHON}))
+
+    def eval_Subscript(self, node: ast.Subscript, state: State) -> ValueSet:
+        receiver = self.eval(node.value, state)
+        self.eval(node.slice, state)
+        kinds = {v.kind for v in receiver}
+        if kinds == {Kind.VARIABLE}:
+            return frozenset({Value(Kind.SLICE, origin=node)})
+        if kinds and kinds <= TENSORLIKE | {Kind.TENSOR_LIST}:
+            return frozenset({TENSOR})
+        return frozenset({UNKNOWN})
+
+    def eval_IfExp(self, node: ast.IfExp, state: State) -> ValueSet:
+        self.eval(node.test, state)
+        return self.eval(node.body, state) | self.eval(node.orelse, state)
+
+    def eval_BoolOp(self, node: ast.BoolOp, state: State) -> ValueSet:
+        values: frozenset = frozenset()
+        for value in node.values:
+            values |= self.eval(value, state)
+        return values
+
+    def eval_NamedExpr(self, node: ast.NamedExpr, state: State) -> ValueSet:
+        values = self.eval(node.value, state)
+        stmt = self.model._current_statement
+        self.bind_name(node.target.id, node.target, stmt, "walrus", values, state)
+        self.model._record_value(node.target, values, self)
+        return values
+
+    def _containers(self, node: ast.expr, state: State) -> ValueSet:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.eval(child, state)
+        return frozenset({PYTHON})
+
+    eval_List = eval_Tuple = eval_Set = eval_Dict = eval_JoinedStr = _containers
+
+    def _comprehension(self, node: ast.expr, state: State) -> ValueSet:
+        inner = dict(state)
+        for gen in node.generators:
+            iter_values = self.eval(gen.iter, inner)
+            element = frozenset({TENSOR}) if any(v.kind is Kind.TENSOR_LIST for v in iter_values) else frozenset({UNKNOWN})
+            for name_node in ast.walk(gen.target):
+                if isinstance(name_node, ast.Name):
+                    inner[name_node.id] = frozenset({Binding(name_node.id, name_node, node, self.scope, "comprehension", element)})
+            for cond in gen.ifs:
+                self.eval(cond, inner)
+        for part in ("elt", "key", "value"):
+            child = getattr(node, part, None)
+            if child is not None:
+                self.eval(child, inner)
+        # A walrus in a comprehension binds in the enclosing scope.
+        for key, bindings in inner.items():
+            if any(b.how == "walrus" for b in bindings):
+                state[key] = bindings
+        return frozenset({PYTHON})
+
+    eval_ListComp = eval_SetComp = eval_DictComp = eval_GeneratorExp = _comprehension
+
+    def eval_Lambda(self, node: ast.Lambda, state: State) -> ValueSet:
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+            self.eval(default, state)
+        inner = dict(state)
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                inner[arg.arg] = frozenset({Binding(arg.arg, arg, node, self.scope, "param", frozenset({UNKNOWN}))})
+                self.kill_paths(arg.arg, inner)
+        self.eval(node.body, inner)
+        return frozenset({Value(Kind.FUNCTION, origin=node)})
+
+
+def build_scope(model: "SemanticModel", scope: Scope) -> None:
+    """Run the flow of one scope; nested scopes are scheduled as they are met."""
+    collect_local_names(scope)
+    node = scope.node
+    entry: State = {}
+    if isinstance(node, FUNCTION_NODES):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        for index, arg in enumerate([*positional, *args.kwonlyargs, args.vararg, args.kwarg]):
+            if arg is None:
+                continue
+            value = UNKNOWN
+            if index == 0 and scope.self_name == arg.arg:
+                value = Value(Kind.INSTANCE, origin=scope.class_scope.node if scope.class_scope else None)
+            binding = Binding(arg.arg, arg, node, scope, "param", frozenset({value}))
+            model.bindings[id(arg)] = binding
+            scope.add(binding)
+            entry[arg.arg] = frozenset({binding})
+        if scope.self_name and scope.class_scope is not None:
+            for attr, bindings in model._class_attributes(scope.class_scope, exclude=node).items():
+                entry[f"{scope.self_name}.{attr}"] = frozenset(bindings)
+    for name in scope.global_names | scope.nonlocal_names:
+        entry[name] = model._outer_bindings(scope, name, declared=True)
+    flow = ScopeFlow(model, scope, entry)
+    flow.run(node.body if isinstance(node.body, list) else [ast.Expr(node.body)])
+
+
+__all__ = ["ScopeFlow", "build_scope", "dotted_path", "merge", "LOOP_NODES"]

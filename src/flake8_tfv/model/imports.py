@@ -1,0 +1,71 @@
+"""Imports resolved to qualified names, so rules match `tf.Variable` by what it is, not how it is spelt."""
+from __future__ import annotations
+
+import ast
+
+# Top-level packages whose import makes a file worth analysing.
+TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
+
+# Spellings that name the same API; the left side is rewritten to the right before matching.
+_CANONICAL_PREFIXES = (
+    ("tensorflow.compat.v2.", "tensorflow."),
+    ("tensorflow._api.v2.", "tensorflow."),
+    ("tensorflow.python.keras.", "tf_keras."),
+    ("keras._tf_keras.keras.", "tensorflow.keras."),
+    ("keras.api.", "keras."),
+    ("keras.src.", "keras."),
+)
+
+
+def canonical(qualname: str) -> str:
+    for old, new in _CANONICAL_PREFIXES:
+        if qualname.startswith(old):
+            return new + qualname[len(old) :]
+    return qualname
+
+
+class ImportMap:
+    """Local name -> qualified name for every import in a file.
+
+    Imports are collected file-wide (also those inside functions): a name that is imported
+    anywhere and rebound to something else elsewhere is rare in TensorFlow code, and a
+    per-scope map would cost a scope walk for files that turn out not to use TensorFlow.
+    """
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+
+    @classmethod
+    def from_tree(cls, tree: ast.AST) -> "ImportMap":
+        imports = cls()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        imports.aliases[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        imports.aliases[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        imports.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        return imports
+
+    def uses_tensorflow(self, extra_roots: frozenset[str] = frozenset()) -> bool:
+        roots = TF_PACKAGES | extra_roots
+        return any(q.split(".", 1)[0] in roots for q in self.aliases.values())
+
+    def qualified_name(self, node: ast.AST) -> str | None:
+        """`tf.compat.v1.assign` -> `tensorflow.compat.v1.assign`, or None when not an import."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.aliases.get(node.id)
+        if base is None:
+            return None
+        parts.append(base)
+        return canonical(".".join(reversed(parts)))

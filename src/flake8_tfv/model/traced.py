@@ -1,0 +1,84 @@
+"""Which functions TensorFlow traces into a graph, and why (the chain is named in messages)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import api
+from .scopes import FUNCTION_NODES
+from .values import Kind
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
+
+
+@dataclass(frozen=True)
+class TraceReason:
+    how: str  # "tf.function", "keras", "dataset", "called"
+    description: str  # e.g. "decorated with @tf.function", "called from traced `step` (line 12)"
+    root: ast.AST  # the function whose tracing starts the chain
+
+
+def _function_defs(model: "SemanticModel", expr: ast.AST) -> list[ast.AST]:
+    if isinstance(expr, ast.Lambda):
+        return [expr]
+    return [
+        v.origin
+        for v in model.values_of(expr)
+        if v.kind is Kind.FUNCTION and isinstance(v.origin, FUNCTION_NODES)
+    ]
+
+
+def _is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    return model.qualified_name(expr) in api.TF_FUNCTION
+
+
+def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
+    traced: dict[int, TraceReason] = {}
+
+    def mark(func: ast.AST, how: str, description: str, root: ast.AST | None = None) -> None:
+        if id(func) not in traced:
+            traced[id(func)] = TraceReason(how, description, root or func)
+
+    for node in ast.walk(model.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(_is_tf_function(model, d) for d in node.decorator_list):
+                mark(node, "tf.function", "decorated with @tf.function")
+        elif isinstance(node, ast.ClassDef) and model.is_keras_class(node):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in api.TRACED_METHODS:
+                    mark(item, "keras", f"Keras traces `{node.name}.{item.name}` in fit/predict")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            # tf.function(f) and tf.function(jit_compile=True)(f)
+            if (_is_tf_function(model, func) and not isinstance(func, ast.Call)) or (
+                isinstance(func, ast.Call) and _is_tf_function(model, func.func)
+            ):
+                if node.args:
+                    for target in _function_defs(model, node.args[0]):
+                        mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}")
+            elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
+                if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
+                    for arg in [*node.args, *(k.value for k in node.keywords)]:
+                        for target in _function_defs(model, arg):
+                            mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}")
+
+    # Functions of this file called from traced code are traced too.
+    todo = list(traced)
+    by_id = {id(n): n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES)}
+    while todo:
+        caller = by_id.get(todo.pop())
+        if caller is None:
+            continue
+        reason = traced[id(caller)]
+        for node in ast.walk(caller):
+            if isinstance(node, ast.Call):
+                for target in _function_defs(model, node.func):
+                    if id(target) not in traced and target is not caller:
+                        name = getattr(caller, "name", "<lambda>")
+                        mark(target, "called", f"called from traced `{name}` on line {node.lineno}", reason.root)
+                        todo.append(id(target))
+    return traced

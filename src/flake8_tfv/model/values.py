@@ -1,0 +1,71 @@
+"""What a binding may hold. A name holds a set of these: one per way it can have been bound."""
+from __future__ import annotations
+
+import ast
+import enum
+from dataclasses import dataclass
+
+
+class Kind(enum.Enum):
+    VARIABLE = "variable"  # tf.Variable, keras.Variable, add_weight(...), K.variable(...)
+    SLICE = "slice"  # var[...]: still assignable, writes into var (tf-semantics case 6')
+    ASSIGN_RESULT = "assign result"  # var.assign*(...): _UnreadVariable / a tensor for keras.Variable
+    TENSOR = "tensor"  # the result of a TF op or arithmetic on variables and tensors
+    TENSOR_LIST = "list of tensors"  # tf.split, tf.unstack, ...
+    NUMPY = "numpy value"
+    PYTHON = "python value"  # numbers, strings, containers
+    NONE = "None"
+    OPTIMIZER = "optimizer"
+    TAPE = "gradient tape"
+    LAYER = "keras layer"
+    DATASET = "dataset"
+    MODULE = "module"  # an imported module or API object
+    FUNCTION = "function"
+    CLASS = "class"
+    INSTANCE = "instance"  # `self` inside a method
+    UNKNOWN = "unknown"
+
+
+TENSORLIKE = frozenset({Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT, Kind.TENSOR})
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: Kind
+    # The expression that made the value (the factory call of a variable), for messages.
+    origin: ast.AST | None = None
+    # The qualified name of the callable that made it (`tensorflow.Variable`, `add_weight`).
+    api: str | None = None
+    # Facts read off the creating call: dtype ("int32", "float", None when not known), trainable.
+    dtype: str | None = None
+    trainable: bool | None = None
+
+    @property
+    def line(self) -> int | None:
+        return getattr(self.origin, "lineno", None)
+
+
+UNKNOWN = Value(Kind.UNKNOWN)
+TENSOR = Value(Kind.TENSOR)
+PYTHON = Value(Kind.PYTHON)
+NONE = Value(Kind.NONE)
+NUMPY = Value(Kind.NUMPY)
+
+ValueSet = frozenset  # frozenset[Value]
+
+
+def kinds(values: ValueSet) -> set[Kind]:
+    return {v.kind for v in values}
+
+
+def may_be(values: ValueSet, kind: Kind) -> bool:
+    return any(v.kind is kind for v in values)
+
+
+def only(values: ValueSet, allowed: frozenset[Kind] | set[Kind]) -> bool:
+    """True when every way the value can be is among `allowed` (and there is at least one)."""
+    return bool(values) and all(v.kind in allowed for v in values)
+
+
+def variables(values: ValueSet) -> list[Value]:
+    return sorted((v for v in values if v.kind is Kind.VARIABLE), key=lambda v: v.line or 0)

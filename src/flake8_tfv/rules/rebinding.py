@@ -1,0 +1,503 @@
+"""TFV1xx: updating a variable by rebinding a name or attribute instead of assigning into it."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
+from ..diagnostic import Diagnostic
+from ..model import api
+from ..model.flow import dotted_path
+from ..model.scopes import Binding
+from ..model.semantic import INIT_METHODS
+from ..model.usage import escapes, used_as_variable
+from ..model.values import Kind, Value, only
+from .base import Rule
+
+# `+= -= *= /= **=` raise on a tf.Variable; every other operator rebinds silently (case 2).
+_RAISING_AUGMENTED = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+# Factories whose first argument is the initial value (not `get_variable(name, ...)`, `add_weight`).
+_VALUE_FIRST_FACTORIES = frozenset(
+    {"tensorflow.Variable", "tensorflow.compat.v1.Variable", "keras.Variable", "keras.backend.Variable",
+     "keras.variables.Variable", "tensorflow.keras.Variable", "keras.backend.variable",
+     "tensorflow.keras.backend.variable", "tf_keras.backend.variable"}
+)
+_COMPUTED = frozenset({Kind.TENSOR, Kind.PYTHON, Kind.NUMPY})
+_TF_VARIABLE_APIS = frozenset(
+    {"tensorflow.Variable", "tensorflow.compat.v1.Variable", "tensorflow.compat.v1.get_variable",
+     "tensorflow.keras.backend.variable", "tf_keras.backend.variable", "keras.backend.variable"}
+)
+
+
+def single_target(stmt: ast.stmt) -> ast.expr | None:
+    """The one Name or dotted attribute an assignment statement binds, if that is all it binds."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target = stmt.target
+    else:
+        return None
+    if isinstance(target, (ast.Name, ast.Attribute)) and dotted_path(target) is not None:
+        return target
+    return None
+
+
+def loads_of(expr: ast.AST, key: str) -> list[ast.AST]:
+    return [
+        n
+        for n in ast.walk(expr)
+        if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load) and dotted_path(n) == key
+    ]
+
+
+def created_line(values: list[Value]) -> str:
+    lines = sorted({v.line for v in values if v.line})
+    return f" (created on line {lines[0]})" if lines else ""
+
+
+class _RebindingRule(Rule):
+    def assignments(self) -> Iterator[tuple[ast.stmt, ast.expr, str]]:
+        for stmt in self.model.statements:
+            target = single_target(stmt)
+            if target is not None:
+                yield stmt, target, dotted_path(target)
+
+    def owned_variables(self, bindings) -> list[Value]:
+        found: list[Value] = []
+        for binding in bindings:
+            found.extend(binding.owned_variables())
+        return sorted(found, key=lambda v: v.line or 0)
+
+    @staticmethod
+    def is_update_call(expr: ast.AST, key: str) -> bool:
+        """`key.assign*(...)`, `key[...].assign*(...)` or `tf.compat.v1.assign*(key, ...)`."""
+        if not isinstance(expr, ast.Call):
+            return False
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr in api.UPDATE_METHODS:
+            receiver = func.value
+            while isinstance(receiver, ast.Subscript):
+                receiver = receiver.value
+            return dotted_path(receiver) == key
+        return False
+
+
+class VariableRebound(_RebindingRule):
+    code = "TFV101"
+    name = "variable-rebound-to-tensor"
+    summary = "A variable is 'updated' by rebinding its name or attribute with `=` to a tensor computed from it."
+    what = """
+        Finds `v = v - lr * g`, `self.w = self.w * decay`, `w = tf.clip_by_value(w, 0., 1.)`: a name
+        or attribute that holds a `tf.Variable` (or `keras.Variable`, `add_weight(...)`, `K.variable`)
+        bound again with `=` to an expression computed from that same variable.
+    """
+    why = """
+        Arithmetic on a variable returns a new tensor; `=` only rebinds the Python name. The variable
+        itself is never updated, and from then on the name holds a plain tensor:
+
+        - in a `tf.GradientTape` loop, `tape.gradient(loss, v)` silently returns `None` from the
+          second step on, and the update line then fails with
+          `TypeError: unsupported operand type(s) for *: 'float' and 'NoneType'`;
+          an optimizer given the tensor raises
+          `AttributeError: 'tensorflow.python.framework.ops.EagerTensor' object has no attribute '_unique_id'`;
+        - on `self.w` of a `tf.Module` or a tf_keras layer, the variable silently drops out of
+          `trainable_variables`, so nothing trains it, and `tf.train.Checkpoint` saves the stale value;
+          in a Keras 3 layer the weight stays listed but gets `None` gradients;
+        - inside `tf.function`, a graph tensor leaks into the attribute and later raises
+          `TypeError: <tf.Tensor ...> is out of scope and cannot be used here`.
+
+        A local alias of a variable (`kernel = self.kernel; kernel = kernel * mask`) is not reported:
+        the variable still lives where it was created.
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        for step in range(3):
+            with tf.GradientTape() as tape:
+                loss = v * v
+            grad = tape.gradient(loss, v)
+            v = v - 0.1 * grad
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        for step in range(3):
+            with tf.GradientTape() as tape:
+                loss = v * v
+            grad = tape.gradient(loss, v)
+            v.assign_sub(0.1 * grad)
+    """
+    fix_safety = """
+        Safe. `v = v - x` becomes `v.assign_sub(x)`, `v = v + x` and `v = x + v` become
+        `v.assign_add(x)`, anything else `v.assign(<expression>)`: the variable is updated in place,
+        as the code evidently meant, and keeps being a variable for the code after it.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        for stmt, target, key in self.assignments():
+            rhs = stmt.value
+            if self.is_update_call(rhs, key) or any(
+                v.kind is Kind.VARIABLE and v.origin is rhs for v in self.model.values_of(rhs)
+            ):
+                continue  # TFV103 and TFV105 speak about these
+            loads = loads_of(rhs, key)
+            if not loads:
+                continue
+            variables = self.owned_variables(b for load in loads for b in self.model.reaching(load))
+            if not variables or not only(self.model.values_of(rhs), {Kind.TENSOR}):
+                continue
+            where = created_line(variables)
+            if isinstance(target, ast.Attribute):
+                effect = (
+                    "it drops out of `trainable_variables` (Keras 3: gets None gradients) and "
+                    "checkpoints keep the stale value"
+                )
+            else:
+                effect = "gradients for it are None from the next step on"
+            method, argument = self.update_for(stmt, key)
+            message = (
+                f"`{key} = ...` rebinds the variable{where} to a new tensor: the variable is never "
+                f"updated and {effect}; use `{key}.{method}(...)`"
+            )
+            fix = None
+            if isinstance(stmt, ast.Assign):
+                fix = self.fix(
+                    f"Update in place with `{key}.{method}(...)`",
+                    self.replace(stmt, f"{self.text(target)}.{method}({argument})"),
+                )
+            yield self.diagnostic(stmt, message, fix)
+
+    def update_for(self, stmt: ast.Assign, key: str) -> tuple[str, str]:
+        rhs = stmt.value
+        if isinstance(rhs, ast.BinOp):
+            left_is_key = dotted_path(rhs.left) == key
+            right_is_key = dotted_path(rhs.right) == key
+            if isinstance(rhs.op, ast.Sub) and left_is_key and not loads_of(rhs.right, key):
+                return "assign_sub", as_argument(rhs.right, self.text(rhs.right))
+            if isinstance(rhs.op, ast.Add) and left_is_key and not loads_of(rhs.right, key):
+                return "assign_add", as_argument(rhs.right, self.text(rhs.right))
+            if isinstance(rhs.op, ast.Add) and right_is_key and not loads_of(rhs.left, key):
+                return "assign_add", as_argument(rhs.left, self.text(rhs.left))
+        return "assign", as_argument(rhs, self.text(rhs))
+
+
+class AugmentedAssignmentOnVariable(_RebindingRule):
+    code = "TFV102"
+    name = "augmented-assignment-on-variable"
+    summary = "An augmented assignment (`+=`, `-=`, `*=`, ...) on a variable."
+    what = """
+        Finds `v += x`, `v -= g`, `self.w *= decay` and every other augmented operator
+        (`/= //= %= **= @= &= |= ^= <<= >>=`) on a name or attribute that holds a variable.
+    """
+    why = """
+        What happens depends on the variable and the operator, and none of it updates the variable:
+
+        - a `tf.Variable` raises for `+= -= *= /= **=`, for example
+          `RuntimeError: `variable += value` with `tf.Variable`s is not supported. Use `variable.assign_add(value)` ...`
+          (eagerly, inside `tf.function`, in a `tf.Module` and in a tf_keras layer);
+        - Keras 3 `keras.Variable` (what Keras 3 `add_weight` returns), mixed-precision
+          `AutoCastVariable` and `MirroredVariable` are silently rebound to a tensor: the variable keeps
+          its old value and, in a layer, the tracked weight is orphaned; under `tf.function` the first
+          call raises `TypeError: <tf.Tensor ...> is out of scope and cannot be used here`;
+        - `//= %= @= &=` and the other operators silently rebind every kind of variable.
+    """
+    example = """
+        import tensorflow as tf
+
+        step = tf.Variable(0.0)
+        step += 1.0
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        step = tf.Variable(0.0)
+        step.assign_add(1.0)
+    """
+    fix_safety = """
+        Safe. `v += x` becomes `v.assign_add(x)`, `v -= x` becomes `v.assign_sub(x)`, and
+        `v <op>= x` becomes `v.assign(v <op> x)` (with `x` parenthesised where precedence needs it):
+        the in-place update the operator was written for.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        for stmt in self.model.statements:
+            if not isinstance(stmt, ast.AugAssign) or not isinstance(stmt.target, (ast.Name, ast.Attribute)):
+                continue
+            key = dotted_path(stmt.target)
+            if key is None:
+                continue
+            variables = [v for b in self.model.reaching(stmt.target) for v in b.values if v.kind is Kind.VARIABLE]
+            if not variables:
+                continue
+            symbol = OPERATOR_SYMBOLS[type(stmt.op)]
+            target_text = self.text(stmt.target)
+            value_text = self.text(stmt.value)
+            if isinstance(stmt.op, ast.Add):
+                replacement = f"{target_text}.assign_add({as_argument(stmt.value, value_text)})"
+            elif isinstance(stmt.op, ast.Sub):
+                replacement = f"{target_text}.assign_sub({as_argument(stmt.value, value_text)})"
+            else:
+                operand = as_right_operand(stmt.value, value_text, stmt.op)
+                replacement = f"{target_text}.assign({target_text} {symbol} {operand})"
+            apis = {v.api for v in variables}
+            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and apis <= _TF_VARIABLE_APIS
+            where = created_line(sorted(variables, key=lambda v: v.line or 0))
+            if raises:
+                consequence = (
+                    f"tf.Variable raises \"RuntimeError: `variable {symbol}= value` with `tf.Variable`s is not "
+                    f"supported\" (keras.Variable and AutoCast/Mirrored variables are silently rebound to a tensor)"
+                )
+            else:
+                consequence = "the name is silently rebound to a tensor and the variable keeps its old value"
+            message = f"`{key} {symbol}= ...` on a variable{where}: {consequence}; use `{replacement}`"
+            fix = self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement))
+            yield self.diagnostic(stmt, message, fix)
+
+
+class RebindToAssignResult(_RebindingRule):
+    code = "TFV103"
+    name = "rebound-to-assign-result"
+    summary = "A variable's name or attribute is rebound to the result of its own `.assign*()`."
+    what = """
+        Finds `v = v.assign_sub(x)`, `self.w = self.w.assign(y)` and `a = a[0].assign(1)`: the update is
+        right, but the name is then rebound to what `.assign*()` returns.
+    """
+    why = """
+        `tf.Variable.assign*` returns an `_UnreadVariable`, not the variable, and `keras.Variable.assign*`
+        returns a plain tensor. After the rebinding:
+
+        - reads through the `_UnreadVariable` are not recorded by `tf.GradientTape`, so
+          `tape.gradient` returns `None` on the next step (then
+          `TypeError: unsupported operand type(s) for *: 'float' and 'NoneType'`);
+        - on `self.w` of a `tf.Module`, `trainable_variables` holds the `UnreadVariable` and
+          `tf.train.Checkpoint(...).save()` raises `ValueError: substring not found`;
+        - in a Keras 3 layer the tracked weight is replaced by a tensor (as in TFV101).
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        for step in range(3):
+            with tf.GradientTape() as tape:
+                loss = v * v
+            grad = tape.gradient(loss, v)
+            v = v.assign_sub(0.1 * grad)
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        for step in range(3):
+            with tf.GradientTape() as tape:
+                loss = v * v
+            grad = tape.gradient(loss, v)
+            v.assign_sub(0.1 * grad)
+    """
+    fix_safety = """
+        Safe. The call stays as a statement and the rebinding goes: the variable is updated exactly as
+        before, and the name keeps the variable itself.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        for stmt, target, key in self.assignments():
+            rhs = stmt.value
+            if not self.is_update_call(rhs, key):
+                continue
+            receiver = rhs.func.value
+            if not any(v.kind in (Kind.VARIABLE, Kind.SLICE) for v in self.model.values_of(receiver)):
+                continue
+            method = rhs.func.attr
+            message = (
+                f"`{key} = {key}...{method}(...)` rebinds `{key}` to what `{method}` returns, not the variable: "
+                f"the tape stops watching it (gradient None on the next step) and tf.train.Checkpoint raises "
+                f"\"ValueError: substring not found\"; call `{method}` as a statement"
+            )
+            fix = None
+            if isinstance(stmt, ast.Assign):
+                fix = self.fix(f"Call `{method}` as a statement", self.replace(stmt, self.text(rhs)))
+            yield self.diagnostic(stmt, message, fix)
+
+
+class VariableOverwritten(_RebindingRule):
+    code = "TFV104"
+    name = "variable-overwritten-by-value"
+    summary = "A variable's name or attribute is overwritten with `=` by a tensor or Python value."
+    what = """
+        Finds `v = tf.constant(20.)`, `v = 0.5`, `self.kernel = np.zeros(...)`: a name or attribute that
+        holds a variable bound with `=` to a value that is neither a variable nor computed from it, when
+        that is evidently meant as an update:
+
+        - the variable was never used before being overwritten (it is simply lost), or
+        - the name is used as a variable afterwards (`.assign*`, `tape.gradient`, `apply_gradients`,
+          `minimize`, `tape.watch`), or
+        - the write is inside a loop the variable was created outside of, or in another method than the
+          one that created the attribute.
+
+        Rebinding to `None` (releasing the variable) is not reported.
+    """
+    why = """
+        `=` replaces the variable with the new value; the variable is not changed. `v = tf.constant(20.)`
+        after `v = tf.Variable(10.)` leaves `v` an `EagerTensor`: a later `v.assign(30.)` raises
+        `AttributeError: 'tensorflow.python.framework.ops.EagerTensor' object has no attribute 'assign'`
+        and `tape.gradient(..., v)` returns `None`. On a layer or module attribute the weight is orphaned:
+        it drops out of `trainable_variables` (tf_keras, `tf.Module`) or stops training (Keras 3).
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(10.0)
+        v = tf.constant(20.0)
+        print(v.numpy())
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(10.0)
+        v.assign(20.0)
+        print(v.numpy())
+    """
+    fix_safety = """
+        Unsafe. `v = <value>` becomes `v.assign(<value>)`, which needs the value's dtype and shape to fit
+        the variable, and the code after it then sees a variable where it saw a tensor.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        for stmt, target, key in self.assignments():
+            rhs = stmt.value
+            if loads_of(rhs, key) or self.is_update_call(rhs, key):
+                continue
+            if not only(self.model.values_of(rhs), _COMPUTED):
+                continue
+            owners = [b for b in self.model.replaced(target) if b.owned_variables()]
+            if not owners:
+                continue
+            binding = self.model.binding_of(target)
+            reason = self.reason(stmt, target, binding, owners)
+            if reason is None:
+                continue
+            where = created_line(self.owned_variables(owners))
+            message = (
+                f"`{key} = ...` overwrites the variable{where} with a "
+                f"{'tensor' if only(self.model.values_of(rhs), {Kind.TENSOR}) else 'plain value'} {reason}: "
+                f"the variable is lost (`.assign` on the new value raises AttributeError, gradients are None); "
+                f"use `{key}.assign(...)`"
+            )
+            fix = None
+            if isinstance(stmt, ast.Assign):
+                fix = self.fix(
+                    f"Assign into the variable with `{key}.assign(...)`",
+                    self.replace(stmt, f"{self.text(target)}.assign({as_argument(rhs, self.text(rhs))})"),
+                    safe=False,
+                )
+            yield self.diagnostic(stmt, message, fix)
+
+    def reason(self, stmt: ast.stmt, target: ast.expr, binding: Binding | None, owners: list[Binding]) -> str | None:
+        if binding is not None:
+            for use in self.model.uses_of(binding):
+                if used_as_variable(self.model, use):
+                    return f"but is used as a variable on line {use.lineno}"
+        if all(not self.model.uses_of(owner) for owner in owners):
+            return "before it was ever used"
+        loop = self.model.loop_of(stmt)
+        if loop is not None and all(self.model.loop_of(owner.stmt) is not loop for owner in owners):
+            return "inside a loop"
+        scope = self.model.scope_of(stmt)
+        if isinstance(target, ast.Attribute) and all(owner.scope is not scope for owner in owners):
+            return f"in `{scope.name}`, not where it was created"
+        return None
+
+
+class VariableRecreated(_RebindingRule):
+    code = "TFV105"
+    name = "variable-recreated"
+    summary = "A new variable is created to 'update' a name or attribute that already holds one."
+    what = """
+        Finds `v = tf.Variable(new)`, `w = K.variable(x)` or `self.w = tf.Variable(...)` where the name or
+        attribute already holds a variable: re-creation in the same scope or in a loop, or
+        `self.w = tf.Variable(...)` in a method other than `__init__`/`build`.
+
+        Not reported: the lazy pattern `if self.v is None: self.v = tf.Variable(...)`, and a loop that
+        creates a fresh variable per item and hands each one on (`variables.append(v)`).
+    """
+    why = """
+        Every call creates a new variable with a new handle; whatever held the old one keeps it:
+
+        - a Keras 3 optimizer built for the old variable raises
+          `ValueError: Unknown variable: <tf.Variable ...>. This optimizer can only be called for the variables it was originally built with.`;
+          the tf_keras optimizer raises `KeyError: 'The optimizer cannot recognize variable ...'`;
+          legacy optimizers accept it silently, lose their state every step and leak slots;
+        - a `tf.function` that captured the old variable keeps reading it (silently stale);
+        - inside `tf.function` the creation itself raises
+          `ValueError: tf.function only supports singleton tf.Variables created on the first call`;
+        - on a built Keras 3 layer a new `keras.Variable` raises
+          `ValueError: You cannot add new elements of state ... to a layer that is already built`,
+          and a raw `tf.Variable` is accepted but never tracked or trained.
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        print(v.numpy())
+        v = tf.Variable(4.0)
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(3.0)
+        print(v.numpy())
+        v.assign(4.0)
+    """
+    fix_safety = """
+        Unsafe. `v = tf.Variable(new, ...)` becomes `v.assign(new)`: the new value's dtype and shape must
+        fit the existing variable, and other arguments of the constructor (`name`, `trainable`, `dtype`)
+        are dropped. No fix is offered when the initial value cannot be read off the call
+        (`add_weight(...)`).
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        for stmt, target, key in self.assignments():
+            rhs = stmt.value
+            created = [v for v in self.model.values_of(rhs) if v.kind is Kind.VARIABLE and v.origin is rhs]
+            if not created:
+                continue
+            owners = [b for b in self.model.replaced(target) if b.owned_variables()]
+            if not owners or not self.is_update(stmt, target, key, owners):
+                continue
+            where = created_line(self.owned_variables(owners))
+            message = (
+                f"`{key} = {self.callee(rhs)}(...)` creates a new variable instead of updating the one{where}: "
+                f"optimizers built for the old one raise \"ValueError: Unknown variable\" (legacy ones silently "
+                f"reset their state) and tf.function keeps using the old one; update it with `{key}.assign(...)`"
+            )
+            yield self.diagnostic(stmt, message, self.assign_fix(stmt, target, key))
+
+    def is_update(self, stmt: ast.stmt, target: ast.expr, key: str, owners: list[Binding]) -> bool:
+        if loads_of(stmt.value, key):
+            return True  # v = tf.Variable(v - lr * g)
+        scope = self.model.scope_of(stmt)
+        if isinstance(target, ast.Attribute) and scope.name in INIT_METHODS:
+            return any(owner.scope is scope for owner in owners)
+        # A variable that was handed on (appended, passed to a function, stored) before the name
+        # moved on to a new one is a collection being built, not an update.
+        return not any(escapes(self.model, use) for owner in owners for use in self.model.uses_of(owner))
+
+    def callee(self, call: ast.Call) -> str:
+        return self.text(call.func)
+
+    def assign_fix(self, stmt: ast.stmt, target: ast.expr, key: str):
+        rhs = stmt.value
+        apis = {v.api for v in self.model.values_of(rhs) if v.kind is Kind.VARIABLE}
+        if not isinstance(stmt, ast.Assign) or not apis <= _VALUE_FIRST_FACTORIES:
+            return None
+        initial = rhs.args[0] if rhs.args else next(
+            (k.value for k in rhs.keywords if k.arg in ("initial_value", "value")), None
+        )
+        if initial is None or isinstance(initial, ast.Starred):
+            return None
+        return self.fix(
+            f"Assign the new value with `{key}.assign(...)`",
+            self.replace(stmt, f"{self.text(target)}.assign({as_argument(initial, self.text(initial))})"),
+            safe=False,
+        )

@@ -1,0 +1,69 @@
+"""Source text as the Python parser sees it: lines, offsets and node spans.
+
+``ast`` counts columns in UTF-8 bytes and splits lines only on ``\\r\\n``, ``\\r`` and ``\\n``
+(``str.splitlines`` also splits on form feeds and other separators, which would shift every
+line after them), so positions are converted here and nowhere else.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from .diagnostic import Position
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings kept, split exactly where the tokenizer splits them."""
+    return _LINE.findall(text)
+
+
+class SourceText:
+    def __init__(self, text: str, lines: list[str] | None = None):
+        self.text = text
+        self.lines = lines if lines is not None else split_lines(text)
+        self._starts: list[int] | None = None
+
+    def line(self, lineno: int) -> str:
+        if 1 <= lineno <= len(self.lines):
+            return self.lines[lineno - 1]
+        return ""
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        line = self.line(lineno)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+    def start(self, node: ast.AST) -> Position:
+        return Position(node.lineno, self.char_col(node.lineno, node.col_offset))
+
+    def end(self, node: ast.AST) -> Position:
+        return Position(node.end_lineno, self.char_col(node.end_lineno, node.end_col_offset))
+
+    def offset(self, pos: Position) -> int:
+        if self._starts is None:
+            starts, total = [], 0
+            for line in self.lines:
+                starts.append(total)
+                total += len(line)
+            starts.append(total)
+            self._starts = starts
+        index = min(max(pos.line - 1, 0), len(self._starts) - 1)
+        return self._starts[index] + pos.col
+
+    def segment(self, node: ast.AST) -> str:
+        return self.text[self.offset(self.start(node)) : self.offset(self.end(node))]
+
+    def indent_of(self, lineno: int) -> str:
+        line = self.line(lineno)
+        return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+    def newline(self) -> str:
+        for line in self.lines:
+            if line.endswith("\r\n"):
+                return "\r\n"
+            if line.endswith(("\n", "\r")):
+                return line[-1]
+        return "\n"

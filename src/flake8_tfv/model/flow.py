@@ -166,7 +166,9 @@ class ScopeFlow:
             self.eval(node.value, state)
             return state
         operand = self.eval(node.value, state)
-        values = self.binop_values(current, operand)
+        # `v += x` on a variable is meant as an in-place update (and raises for tf.Variable), so the
+        # code after it is read as still holding the variable, as it will once the line is fixed.
+        values = self.binop_values(current, operand) | frozenset(v for v in current if v.kind is Kind.VARIABLE)
         self.bind(target, values, node, "augassign", state)
         return state
 
@@ -226,7 +228,7 @@ class ScopeFlow:
 
     def stmt_For(self, node: ast.For, state: State) -> Optional[State]:
         iter_values = self.eval(node.iter, state)
-        element = frozenset({TENSOR}) if any(v.kind is Kind.TENSOR_LIST for v in iter_values) else frozenset({UNKNOWN})
+        element = self.element_of(node.iter, iter_values)
 
         def head(s: State) -> State:
             self.bind(node.target, element, node, "for", s)
@@ -235,6 +237,19 @@ class ScopeFlow:
         return self.loop(node, state, head)
 
     stmt_AsyncFor = stmt_For
+
+    def element_of(self, iterable: ast.expr, values: ValueSet) -> ValueSet:
+        """What iterating over `iterable` yields: tensors of a tensor list, ints of `range(...)`."""
+        if any(v.kind is Kind.TENSOR_LIST for v in values):
+            return frozenset({TENSOR})
+        if (
+            isinstance(iterable, ast.Call)
+            and isinstance(iterable.func, ast.Name)
+            and iterable.func.id == "range"
+            and not self.lookup("range", {})
+        ):
+            return frozenset({PYTHON})
+        return frozenset({UNKNOWN})
 
     def loop(self, node: ast.AST, state: State, head) -> Optional[State]:
         pre = dict(state)
@@ -360,11 +375,12 @@ class ScopeFlow:
         if isinstance(target, ast.Name):
             self.bind_name(target.id, target, stmt, how, values, state)
         elif isinstance(target, ast.Attribute):
-            self.eval(target.value, state)
+            receiver = self.eval(target.value, state)
             key = dotted_path(target)
             if key is None:
                 return
-            self.model._record_previous(target, self.lookup(key, state), self)
+            previous = self.lookup(key, state) or self.layer_weight(target, receiver)
+            self.model._record_previous(target, previous, self)
             binding = self.binding_for(key, target, stmt, how, values, self.scope)
             state[key] = frozenset({binding})
             self.kill_paths(key, state)
@@ -382,6 +398,23 @@ class ScopeFlow:
             self.model.item_assignments.append((target, stmt))
         elif isinstance(target, ast.Starred):
             self.bind(target.value, values, stmt, how, state)
+
+    def layer_weight(self, node: ast.Attribute, receiver: ValueSet) -> frozenset:
+        """`layer.kernel` of a built-in Keras layer made in this file: a weight nobody here bound."""
+        if node.attr not in api.LAYER_WEIGHT_ATTRIBUTES:
+            return _EMPTY
+        layers = [v for v in receiver if v.kind is Kind.LAYER]
+        if not layers:
+            return _EMPTY
+        key = (id(layers[0].origin), node.attr)
+        binding = self.model.implicit_bindings.get(key)
+        if binding is None:
+            origin = layers[0].origin
+            value = Value(Kind.VARIABLE, origin=origin, api="layer weight")
+            stmt = self.model.statement_of(origin) if origin is not None else node
+            binding = Binding(dotted_path(node) or node.attr, origin or node, stmt, self.scope, "layer-weight", frozenset({value}))
+            self.model.implicit_bindings[key] = binding
+        return frozenset({binding})
 
     @staticmethod
     def kill_paths(key: str, state: State) -> None:
@@ -475,8 +508,10 @@ class ScopeFlow:
             if reaching:
                 self.model._record_use(node, reaching, self)
                 return frozenset().union(*(b.values for b in reaching)) or frozenset({UNKNOWN})
-        if node.attr in api.LAYER_WEIGHT_ATTRIBUTES and any(v.kind is Kind.LAYER for v in receiver):
-            return frozenset({Value(Kind.VARIABLE, origin=node, api="layer weight")})
+        implicit = self.layer_weight(node, receiver)
+        if implicit:
+            self.model._record_use(node, implicit, self)
+            return next(iter(implicit)).values
         if any(v.kind is Kind.DATASET for v in receiver):
             return frozenset({Value(Kind.DATASET)})
         return frozenset({UNKNOWN})
@@ -581,8 +616,7 @@ class ScopeFlow:
     def _comprehension(self, node: ast.expr, state: State) -> ValueSet:
         inner = dict(state)
         for gen in node.generators:
-            iter_values = self.eval(gen.iter, inner)
-            element = frozenset({TENSOR}) if any(v.kind is Kind.TENSOR_LIST for v in iter_values) else frozenset({UNKNOWN})
+            element = self.element_of(gen.iter, self.eval(gen.iter, inner))
             for name_node in ast.walk(gen.target):
                 if isinstance(name_node, ast.Name):
                     inner[name_node.id] = frozenset({Binding(name_node.id, name_node, node, self.scope, "comprehension", element)})

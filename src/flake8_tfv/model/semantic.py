@@ -44,6 +44,7 @@ class SemanticModel:
         self.statements: list[ast.stmt] = []  # every statement, in the order first walked
         self.statement_scope: dict[int, Scope] = {}
         self.statement_loop: dict[int, ast.AST | None] = {}
+        self.implicit_bindings: dict[tuple, Binding] = {}  # weights of built-in layers
         self.item_assignments: list[tuple[ast.Subscript, ast.stmt]] = []
         self.scopes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}

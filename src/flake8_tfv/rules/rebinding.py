@@ -195,7 +195,7 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
         What happens depends on the variable and the operator, and none of it updates the variable:
 
         - a `tf.Variable` raises for `+= -= *= /= **=`, for example
-          `RuntimeError: `variable += value` with `tf.Variable`s is not supported. Use `variable.assign_add(value)` ...`
+          ``RuntimeError: `variable += value` with `tf.Variable`s is not supported. Use `variable.assign_add(value)` ...``
           (eagerly, inside `tf.function`, in a `tf.Module` and in a tf_keras layer);
         - Keras 3 `keras.Variable` (what Keras 3 `add_weight` returns), mixed-precision
           `AutoCastVariable` and `MirroredVariable` are silently rebound to a tensor: the variable keeps
@@ -310,7 +310,7 @@ class RebindToAssignResult(_RebindingRule):
                 continue
             method = rhs.func.attr
             message = (
-                f"`{key} = {key}...{method}(...)` rebinds `{key}` to what `{method}` returns, not the variable: "
+                f"`{key} = {self.text(rhs.func)}(...)` rebinds `{key}` to what `{method}` returns, not the variable: "
                 f"the tape stops watching it (gradient None on the next step) and tf.train.Checkpoint raises "
                 f"\"ValueError: substring not found\"; call `{method}` as a statement"
             )

@@ -110,8 +110,6 @@ def _findings_or_error(run: Run, source: SourceFile, settings: Settings) -> list
         return findings(source.text, settings, str(source.path))
     except SourceError as err:
         run.error(f"{source.path}:{err.line}:{err.col + 1}", f"{err.message} (file not checked)")
-    except RecursionError:
-        run.error(str(source.path), "code nested too deeply to analyse (file not checked)")
     return None
 
 
@@ -139,9 +137,6 @@ def cmd_fix(run: Run, config: Config) -> int:
             result = fix_text(source.text, settings, unsafe=run.args.unsafe_fixes, filename=str(source.path))
         except SourceError as err:
             run.error(f"{source.path}:{err.line}:{err.col + 1}", f"{err.message} (file not fixed)")
-            continue
-        except RecursionError:
-            run.error(str(source.path), "code nested too deeply to analyse (file not fixed)")
             continue
         for diag in result.rejected:
             run.err.write(f"{source.path}:{diag.line}:{diag.col + 1}: {diag.code} fix not applied: it would not parse or would drop a comment\n")

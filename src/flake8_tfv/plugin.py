@@ -5,7 +5,7 @@ import ast
 from typing import Iterator
 
 from . import __version__
-from .analyze import Settings, SourceError, analyze
+from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, analyze
 
 
 class Plugin:
@@ -37,6 +37,9 @@ class Plugin:
         text = "".join(self.lines)
         try:
             diagnostics = analyze(text, tree=self.tree, settings=self.settings, lines=self.lines)
+        except TooComplex as err:
+            yield 1, 0, f"{INTERNAL_ERROR} file not analysed: {err.message}", type(self)
+            return
         except SourceError:  # flake8 reports E999 for files it could not parse
             return
         for diag in diagnostics:

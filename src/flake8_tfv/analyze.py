@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -59,7 +60,10 @@ DEFAULT_SETTINGS = Settings()
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     try:
-        return ast.parse(text, filename=filename)
+        with warnings.catch_warnings():
+            # The user's code's SyntaxWarnings are the compiler's business, not the linter's output.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, filename=filename)
     except SyntaxError as err:
         raise SourceError(f"syntax error: {err.msg}", err.lineno or 1, max((err.offset or 1) - 1, 0)) from None
     except (RecursionError, MemoryError):

@@ -8,6 +8,7 @@ import ast
 import os
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,8 @@ settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ALL = Settings()
+# hypothesmith compiles what it generates; its SyntaxWarnings are about its own programs.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
 
 def _no_internal_errors(source: str) -> None:

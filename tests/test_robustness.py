@@ -56,7 +56,7 @@ def test_a_failing_rule_becomes_one_finding_at_its_line_and_the_others_still_rep
 def test_the_flake8_plugin_contains_it_too(monkeypatch):
     monkeypatch.setattr(Plugin, "settings", WITH_EXPLODING)
     lines = BAD.splitlines(keepends=True)
-    results = list(Plugin(ast.parse(BAD), lines).run())
+    results = list(Plugin(ast.parse(BAD), lines, "stdin").run())
     messages = [r[2] for r in results]
     assert any(m.startswith("TFV101 ") for m in messages)
     assert any(m.startswith("TFV000 internal error in TFV999") for m in messages)

@@ -5,10 +5,12 @@ import ast
 import traceback
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
+from .model.project import project_for
 from .rules import Rule, all_rules
 from .text import SourceText
 
@@ -39,6 +41,8 @@ class Settings:
     select: tuple[str, ...] = ("TFV",)
     ignore: tuple[str, ...] = ()
     variable_factories: tuple[str, ...] = ()  # extra qualified names, e.g. "gpflow.Parameter"
+    cross_module: bool = True  # read facts from the project's other modules
+    src: tuple[str, ...] = ()  # the project's source folders, relative to its root (default: src/ and the root)
     rules: tuple[type[Rule], ...] | None = field(default=None, compare=False)  # None: all registered
 
     def is_selected(self, code: str) -> bool:
@@ -96,8 +100,16 @@ def analyze(
     if not rules:
         return []
     source = SourceText(text, lines)
+    project = module_name = None
+    if settings.cross_module and filename not in ("<unknown>", "-", "stdin"):
+        project = project_for(filename, settings.src)
+        if project is not None:
+            path = Path(filename)
+            module_name = project.module_name(path)
+            imports = ImportMap.from_tree(tree, project.package_of(path))
+            project.begin_file()
     try:
-        model = SemanticModel(tree, source, imports, settings.variable_factories)
+        model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)
     except (RecursionError, MemoryError):
         raise TooComplex() from None
     except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="gitignore-style pattern of paths to skip (repeatable)")
     common.add_argument("--variable-factories", type=lambda v: [f.strip() for f in v.split(",") if f.strip()], default=[],
                         metavar="NAMES", help="extra callables that create variables, e.g. gpflow.Parameter")
+    common.add_argument("--no-cross-module", action="store_true",
+                        help="do not read facts (base classes, imported variables) from the project's other modules")
     common.add_argument("--config", type=Path, metavar="PYPROJECT", help="read [tool.tfv] from this file")
     common.add_argument("--isolated", action="store_true", help="ignore configuration files")
     common.add_argument("--stdin-filename", metavar="NAME", help="the name shown for '-' (standard input)")
@@ -63,7 +65,13 @@ def settings_from(args: argparse.Namespace, config: Config) -> Settings:
     select = args.select or config.select or ["TFV"]
     ignore = (args.ignore or config.ignore) + args.extend_ignore
     factories = config.variable_factories + args.variable_factories
-    return Settings(select=tuple(select), ignore=tuple(ignore), variable_factories=tuple(factories))
+    return Settings(
+        select=tuple(select),
+        ignore=tuple(ignore),
+        variable_factories=tuple(factories),
+        cross_module=config.cross_module and not args.no_cross_module,
+        src=tuple(config.src),
+    )
 
 
 def _config_for(args: argparse.Namespace) -> Config:

@@ -10,7 +10,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KNOWN_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude"}
+KNOWN_KEYS = {
+    "select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude", "cross-module", "src",
+}
 
 
 class ConfigError(Exception):
@@ -24,6 +26,8 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     variable_factories: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    cross_module: bool = True
+    src: list[str] = field(default_factory=list)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -42,6 +46,13 @@ def _string_list(table: dict, key: str, path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: [tool.tfv] {key} must be a list of strings")
     return list(value)
+
+
+def _boolean(table: dict, key: str, path: Path) -> bool:
+    value = table.get(key, True)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: [tool.tfv] {key} must be true or false")
+    return value
 
 
 def load_config(path: Path | None) -> Config:
@@ -69,4 +80,6 @@ def load_config(path: Path | None) -> Config:
         ignore=_string_list(table, "ignore", path) + _string_list(table, "extend-ignore", path),
         variable_factories=_string_list(table, "extend-variable-factories", path),
         exclude=_string_list(table, "exclude", path),
+        cross_module=_boolean(table, "cross-module", path),
+        src=_string_list(table, "src", path),
     )

@@ -341,7 +341,11 @@ class ScopeFlow:
             if alias.name == "*":
                 continue
             local = alias.asname or alias.name.split(".", 1)[0]
-            self.bind_name(local, node, node, "import", frozenset({Value(Kind.MODULE, origin=node)}), state)
+            values = frozenset({Value(Kind.MODULE, origin=node)})
+            if isinstance(node, ast.ImportFrom):
+                # `from .state import step`: what `step` holds over there, when the project says.
+                values = self.model.external_values(self.model.imports.aliases.get(local), local) or values
+            self.bind_name(local, node, node, "import", values, state)
         return state
 
     stmt_ImportFrom = stmt_Import
@@ -518,6 +522,11 @@ class ScopeFlow:
             return next(iter(implicit)).values
         if any(v.kind is Kind.DATASET for v in receiver):
             return frozenset({Value(Kind.DATASET)})
+        if any(v.kind is Kind.MODULE for v in receiver):
+            root = key.split(".", 1)[0] if key else None
+            external = self.model.external_values(self.model.qualified_name(node), root or "")
+            if external:
+                return external
         return frozenset({UNKNOWN})
 
     def eval_Call(self, node: ast.Call, state: State) -> ValueSet:
@@ -537,6 +546,8 @@ class ScopeFlow:
             kind = api.classify_call(qualname)
             if kind is not Kind.UNKNOWN:
                 return Value(kind, origin=node, api=qualname)
+            if any(v.kind is Kind.FUNCTION and (v.api or "").startswith("factory:") for v in func_values):
+                return Value(Kind.VARIABLE, origin=node, api=qualname)
             return UNKNOWN
         if isinstance(func, ast.Attribute):
             method = func.attr

@@ -228,7 +228,7 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             key = dotted_path(stmt.target)
             if key is None:
                 continue
-            variables = [v for b in self.model.reaching(stmt.target) for v in b.values if v.kind is Kind.VARIABLE]
+            variables = [v for v in self.model.values_of(stmt.target) if v.kind is Kind.VARIABLE]
             if not variables:
                 continue
             symbol = OPERATOR_SYMBOLS[type(stmt.op)]

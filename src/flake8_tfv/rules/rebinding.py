@@ -241,12 +241,13 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             else:
                 operand = as_right_operand(stmt.value, value_text, stmt.op)
                 replacement = f"{target_text}.assign({target_text} {symbol} {operand})"
-            apis = {v.api for v in variables}
-            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and apis <= _TF_VARIABLE_APIS
+            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and all(self.is_tf_variable(v) for v in variables)
             where = created_line(sorted(variables, key=lambda v: v.line or 0))
             if raises:
+                # TF's own wording: `variable += value`, `variable -= value`, but `var *= value` for the rest.
+                operand = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
                 consequence = (
-                    f"tf.Variable raises \"RuntimeError: `variable {symbol}= value` with `tf.Variable`s is not "
+                    f"tf.Variable raises \"RuntimeError: `{operand} {symbol}= value` with `tf.Variable`s is not "
                     f"supported\" (keras.Variable and AutoCast/Mirrored variables are silently rebound to a tensor)"
                 )
             else:
@@ -254,6 +255,19 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             message = f"`{key} {symbol}= ...` on a variable{where}: {consequence}; use `{replacement}`"
             fix = self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement))
             yield self.diagnostic(stmt, message, fix)
+
+
+    def is_tf_variable(self, value: Value) -> bool:
+        """A `tf.Variable` (which raises on `+=`), not a Keras 3 `keras.Variable` (which rebinds)."""
+        if value.api in _TF_VARIABLE_APIS:
+            return True
+        if value.api in api.VARIABLE_METHODS and value.origin is not None:
+            # `add_weight` returns a tf.Variable in tf_keras layers, a keras.Variable in Keras 3 ones.
+            for node in self.model.ancestors(value.origin):
+                if isinstance(node, ast.ClassDef):
+                    bases = self.model.class_bases(node)
+                    return bool(bases) and all(base.startswith("tf_keras.") for base in bases)
+        return False
 
 
 class RebindToAssignResult(_RebindingRule):

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
@@ -34,7 +35,6 @@ def worker_environment(home: Path) -> dict[str, str]:
         KERAS_BACKEND="tensorflow",
         KERAS_HOME=str(home),
         PYTHONHASHSEED="0",
-        PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
     )
     return env
@@ -60,7 +60,9 @@ class Worker:
         self.stderr: list[str] = []
         threading.Thread(target=self._pump, args=(self.process.stdout, self.lines.put), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.process.stderr, self._keep_stderr), daemon=True).start()
+        started = time.perf_counter()
         hello = self._answer(STARTUP_TIMEOUT)
+        self.startup = time.perf_counter() - started
         if "ready" not in hello:
             raise WorkerError(f"the worker did not start: {hello}")
         self.versions = hello
@@ -116,7 +118,7 @@ class Runner:
     def __init__(self, home: Path):
         self.home = home
         self.worker: Worker | None = None
-        self.interpreters = 0
+        self.interpreters: list[float] = []  # the start-up time of each
         self.timings: list[tuple[str, float]] = []
 
     def run(self, path: Path, cwd: Path, isolate: bool) -> dict:
@@ -126,15 +128,13 @@ class Runner:
 
     def _run(self, path: Path, cwd: Path, isolate: bool) -> dict:
         if isolate:
-            self.interpreters += 1
-            worker = Worker(self.home)
+            worker = self._start()
             try:
                 return worker.run(path, cwd)
             finally:
                 worker.close()
         if self.worker is None or not self.worker.alive:
-            self.interpreters += 1
-            self.worker = Worker(self.home)
+            self.worker = self._start()
         try:
             answer = self.worker.run(path, cwd)
         except WorkerError:
@@ -144,6 +144,11 @@ class Runner:
             self.worker.close()
             self.worker = None
         return answer
+
+    def _start(self) -> Worker:
+        worker = Worker(self.home)
+        self.interpreters.append(worker.startup)
+        return worker
 
     def close(self) -> None:
         if self.worker is not None:

@@ -98,8 +98,9 @@ def runner(tmp_path_factory):
     oracle.close()
     slowest = sorted(oracle.timings, key=lambda t: -t[1])[:3]
     SUMMARY.append(
-        f"{len(oracle.timings)} programs in {oracle.interpreters} interpreter(s), "
-        f"{time.perf_counter() - started:.1f}s; slowest: "
+        f"{len(oracle.timings)} programs in {len(oracle.interpreters)} interpreter(s), "
+        f"{time.perf_counter() - started:.1f}s in all: {sum(s for _, s in oracle.timings):.1f}s running "
+        f"programs, {sum(oracle.interpreters):.1f}s starting interpreters; slowest: "
         + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in slowest)
     )
 

@@ -93,8 +93,10 @@ def main() -> int:
     import tensorflow as tf  # noqa: PLC0415 - after the descriptors are arranged
     import keras  # noqa: PLC0415
 
+    # Programs get an empty standard input: the requests are not theirs to read.
+    requests, sys.stdin = sys.stdin, io.StringIO()
     answers.write(json.dumps({"ready": tf.__version__, "keras": keras.__version__}) + "\n")
-    for line in sys.stdin:
+    for line in requests:
         if not line.strip():
             continue
         request = json.loads(line)

@@ -39,6 +39,7 @@ def worker_environment(home: Path) -> dict[str, str]:
     )
     return env
 
+
 # Lines on how long the programs took, for the end of the pytest report (see conftest.py).
 SUMMARY: list[str] = []
 

@@ -526,8 +526,9 @@ class VariableRecreated(_RebindingRule):
             where = created_line(self.owned_variables(owners))
             message = (
                 f"`{key} = {self.callee(rhs)}(...)` creates a new variable instead of updating the one{where}: "
-                f"optimizers built for the old one raise \"ValueError: Unknown variable\" (legacy ones silently "
-                f"reset their state) and tf.function keeps using the old one; update it with `{key}.assign(...)`"
+                f"a Keras 3 optimizer built for the old one raises \"ValueError: Unknown variable\" (tf_keras: "
+                f"KeyError; legacy optimizers silently reset their state) and tf.function keeps using the old one; "
+                f"update it with `{key}.assign(...)`"
             )
             yield self.diagnostic(stmt, message, self.assign_fix(stmt, target, key))
 

@@ -95,6 +95,17 @@ class _WriteRule(Rule):
         line = self.source.line(stmt.lineno)
         return not line[: self.source.start(stmt).col].strip()
 
+    def rebound_variable(self, expr: ast.expr) -> bool:
+        """The name held a variable until it was rebound to this value: TFV101/TFV104 report the
+        rebinding, and their fix makes the name a variable again, so this line is only a symptom."""
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return False
+        return any(
+            previous.holds_variable
+            for binding in self.model.reaching(expr)
+            for previous in self.model.replaced(binding.node)
+        )
+
     def tf_module_text(self, func: ast.expr) -> str | None:
         """How this file spells the module a TF function was reached through (`tf`, `tf.compat.v1`)."""
         if isinstance(func, ast.Attribute):
@@ -201,7 +212,7 @@ class AssignToDerivedTensor(_WriteRule):
             if site is None:
                 continue
             receiver, method, form = site
-            if not only(self.model.values_of(receiver), {Kind.TENSOR}):
+            if not only(self.model.values_of(receiver), {Kind.TENSOR}) or self.rebound_variable(receiver):
                 continue
             origin, line = self.definition(receiver)
             sources = self.source_variables(origin)
@@ -363,7 +374,7 @@ class ItemAssignment(_WriteRule):
                     f"use `{short(shown, 60)}`"
                 )
                 yield self.diagnostic(stmt, message, fix)
-            elif only(values, {Kind.TENSOR, Kind.SLICE}):
+            elif only(values, {Kind.TENSOR, Kind.SLICE}) and not self.rebound_variable(target.value):
                 origin = self.definition(target.value)[0]
                 made = ""
                 if origin is not target.value:

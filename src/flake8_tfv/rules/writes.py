@@ -106,8 +106,12 @@ class _WriteRule(Rule):
             for previous in self.model.replaced(binding.node)
         )
 
-    def tf_module_text(self, func: ast.expr) -> str | None:
-        """How this file spells the module a TF function was reached through (`tf`, `tf.compat.v1`)."""
+    def tf_module_text(self, func: ast.expr, prefer_root: bool = False) -> str | None:
+        """How this file spells the module a TF function was reached through (`tf`, `tf.compat.v1`);
+        with `prefer_root`, the file's own name for `tensorflow` itself when it has one."""
+        roots = sorted(local for local, qualname in self.model.imports.aliases.items() if qualname == "tensorflow")
+        if prefer_root and roots:
+            return roots[0]
         if isinstance(func, ast.Attribute):
             return self.text(func.value)
         for local, qualname in sorted(self.model.imports.aliases.items()):
@@ -216,26 +220,25 @@ class AssignToDerivedTensor(_WriteRule):
                 continue
             origin, line = self.definition(receiver)
             sources = self.source_variables(origin)
+            receiver_text = short(self.text(receiver), 30)
             if form == "method":
-                shown = f"`{short(self.text(receiver), 30)}.{method}(...)`"
+                shown = f"`{as_receiver(receiver, receiver_text)}.{method}(...)`"
                 missing = method
             else:
-                shown = f"`{self.text(call.func)}({short(self.text(receiver), 30)}, ...)`"
+                shown = f"`{self.text(call.func)}({receiver_text}, ...)`"
                 missing = method if method in api.ASSIGN_METHODS else "_lazy_read"
-            holds = self.describe(origin)
+            what = self.describe(origin)
             if origin is not receiver:
-                holds = f"`{self.text(receiver)}` holds {holds}" + (f" (line {line})" if line else "")
-            else:
-                holds = holds[0].upper() + holds[1:]
+                what = f"`{receiver_text}`, which holds {what}" + (f" (line {line})" if line else "")
             if sources:
                 unchanged = ", ".join(f"`{s}`" for s in sources) + (" is" if len(sources) == 1 else " are")
                 unchanged = f"{unchanged} never changed"
             else:
                 unchanged = "nothing is written"
             message = (
-                f"{shown} writes into a tensor, not a variable: {holds}, a new tensor. "
-                f"It raises \"AttributeError: 'EagerTensor' object has no attribute '{missing}'\" "
-                f"('SymbolicTensor' in graph code) and {unchanged}; {self.advice(origin)}"
+                f"{shown} writes into {what}: a new tensor, not a variable. It raises "
+                f"\"AttributeError: 'EagerTensor' object has no attribute '{missing}'\" ('SymbolicTensor' in "
+                f"graph code) and {unchanged}; {self.advice(origin)}"
             )
             fix = self.concat_fix(call, receiver, method, form, origin)
             yield self.diagnostic(call, message, fix)
@@ -360,27 +363,40 @@ class ItemAssignment(_WriteRule):
     """
 
     def check(self) -> Iterator[Diagnostic]:
+        seen: set[int] = set()
         for target, stmt in self.model.item_assignments:
+            if id(target) in seen:
+                continue  # loops are walked more than once
+            seen.add(id(target))
             values = self.model.values_of(target.value)
             container = self.text(target.value)
+            operator = f"{OPERATOR_SYMBOLS[type(stmt.op)]}=" if isinstance(stmt, ast.AugAssign) else "="
+            shown = f"`{short(self.text(target))} {operator} ...`"
             if only(values, {Kind.VARIABLE}):
                 apis = {v.api for v in values}
-                type_name = "Variable" if apis <= _KERAS3_VARIABLE_APIS else "ResourceVariable"
+                if apis <= _KERAS3_VARIABLE_APIS:
+                    error = "\"TypeError: 'Variable' object does not support item assignment\""
+                elif apis & _KERAS3_VARIABLE_APIS or apis & set(api.VARIABLE_METHODS):
+                    error = (
+                        "\"TypeError: 'ResourceVariable' object does not support item assignment\" "
+                        "('Variable' object for a Keras 3 variable)"
+                    )
+                else:
+                    error = "\"TypeError: 'ResourceVariable' object does not support item assignment\""
                 fix = self.assign_fix(target, stmt)
-                shown = fix.edits[0].content if fix else f"{short(self.text(target))}.assign(...)"
+                instead = fix.edits[0].content if fix else f"{short(self.text(target))}.assign(...)"
                 message = (
-                    f"`{short(self.text(target))} = ...`: variables do not support item assignment; it raises "
-                    f"\"TypeError: '{type_name}' object does not support item assignment\"{self.where(target.value)}; "
-                    f"use `{short(shown, 60)}`"
+                    f"{shown} on the variable `{short(container, 30)}`{self.where(target.value)}: variables do not "
+                    f"support item assignment; it raises {error}; use `{short(instead, 60)}`"
                 )
                 yield self.diagnostic(stmt, message, fix)
             elif only(values, {Kind.TENSOR, Kind.SLICE}) and not self.rebound_variable(target.value):
                 origin = self.definition(target.value)[0]
                 made = ""
                 if origin is not target.value:
-                    made = f" (`{container}` is {self.describe(origin)})"
+                    made = f" (`{short(container, 30)}` is {self.describe(origin)})"
                 message = (
-                    f"`{short(self.text(target))} = ...` on a tensor{made}: tensors are immutable; it raises "
+                    f"{shown} on a tensor{made}: tensors are immutable; it raises "
                     f"\"TypeError: 'EagerTensor' object does not support item assignment\" ('SymbolicTensor' in "
                     f"tf.function); build a new tensor with `tf.tensor_scatter_nd_update`, or keep the state in a "
                     f"`tf.Variable` and use `var[...].assign(...)`"
@@ -500,7 +516,7 @@ class DiscardedTensorScatter(_WriteRule):
             if callers and all(self.discarded(c, depth + 1) for c in callers):
                 name = getattr(function, "name", "<lambda>")
                 lines = ", ".join(str(c.lineno) for c in callers)
-                return f"`{name}` returns it and its callers (line {lines}) drop it"
+                return f"`{name}` returns it and its callers (line{'s' if len(callers) > 1 else ''} {lines}) drop it"
         return None
 
     def only_read(self, use: ast.AST) -> str | None:
@@ -569,7 +585,8 @@ class DiscardedPureOp(_WriteRule):
             expr = stmt.value
             if isinstance(expr, ast.Call) and self.is_pure_op(expr) and expr.args:
                 first = expr.args[0]
-                shown = f"`{self.text(expr.func)}({short(self.text(first), 30)}, ...)`"
+                more = ", ..." if len(expr.args) > 1 or expr.keywords else ""
+                shown = f"`{self.text(expr.func)}({short(self.text(first), 30)}{more})`"
             elif isinstance(expr, ast.BinOp):
                 first = expr.left
                 shown = f"`{short(self.text(expr))}`"
@@ -704,7 +721,7 @@ class RemovedAssignFunction(_WriteRule):
                 keep += [indices, updates]
                 args.pop("use_locking", None)
             else:
-                module = self.tf_module_text(call.func)
+                module = self.tf_module_text(call.func, prefer_root=True)
                 if module is None:
                     return None
                 keep.append(f"{module}.IndexedSlices({updates}, {indices})")

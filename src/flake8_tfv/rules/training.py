@@ -631,7 +631,9 @@ class NumpyInTape(_TrainingRule):
             return None
         text = self.text(inner)
         parent = self.model.parent(conversion)
-        if precedence(inner) < 15 and isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Attribute, ast.Subscript, ast.Compare, ast.Await)):
+        if isinstance(parent, ast.Attribute):
+            return None  # `w.numpy().sum()`: NumPy methods are not tensor methods
+        if precedence(inner) < 15 and isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare, ast.Await)):
             text = f"({text})"
         return self.fix(f"Keep `{self.text(inner)}` a tensor", self.replace(conversion, text), safe=False)
 

@@ -85,6 +85,8 @@ TENSOR_SCATTER_OPS = frozenset(
         "tensor_scatter_sub",
     }
 )
+# Functions in the op namespaces that return NumPy values, not tensors (added for TFV202).
+NUMPY_RESULT_OPS = frozenset({"convert_to_numpy", "make_ndarray", "get_static_value"})
 # Modules whose functions are the TF API itself (where the TF1 update functions lived).
 TF_ROOT_MODULES = ("tensorflow.", "tensorflow.compat.v1.")
 
@@ -276,6 +278,8 @@ def classify_call(qualname: str) -> Kind:
         return Kind.LAYER
     if qualname in MODEL_CLASSES:
         return Kind.LAYER
+    if module in _OP_NAMESPACES and name in NUMPY_RESULT_OPS:
+        return Kind.NUMPY
     if module in _OP_NAMESPACES and _is_op_name(name):
         return Kind.TENSOR_LIST if name in TENSOR_LIST_OPS else Kind.TENSOR
     if qualname.startswith("numpy.") and name[:1].islower():

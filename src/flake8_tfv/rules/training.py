@@ -520,6 +520,7 @@ class _Flow:
 
 
 _NOTHING = _Flow()
+_WEIGHT_LISTS = frozenset({"trainable_variables", "trainable_weights", "variables", "weights"})
 
 
 class NumpyInTape(_TrainingRule):
@@ -580,15 +581,19 @@ class NumpyInTape(_TrainingRule):
                 tape = self.model.binding_of(item.optional_vars)
                 if tape is None:
                     continue
-                for gradient, target in self.gradient_calls(tape):
+                for gradient, target, sources in self.gradient_calls(tape):
                     analysis = _TapeFlow(self, stmt, self.watched(tape, stmt))
                     flow = analysis.of(target)
+                    # When what is differentiated is known, the conversion must cut the way to it.
+                    wanted = analysis.of(sources).roots if sources is not None else frozenset()
                     for conversion, roots in sorted(flow.conversions, key=lambda c: (c[0].lineno, c[0].col_offset)):
+                        if wanted and not roots & wanted:
+                            continue
                         if roots and not roots & flow.roots and id(conversion) not in seen:
                             seen.add(id(conversion))
                             yield self.report(conversion, stmt, gradient, analysis)
 
-    def gradient_calls(self, tape: Binding) -> Iterator[tuple[ast.Call, ast.expr]]:
+    def gradient_calls(self, tape: Binding) -> Iterator[tuple[ast.Call, ast.expr, ast.expr | None]]:
         for use in self.model.uses_of(tape):
             attribute = self.model.parent(use)
             if isinstance(attribute, ast.Attribute) and attribute.attr in ("gradient", "jacobian", "batch_jacobian"):
@@ -596,7 +601,7 @@ class NumpyInTape(_TrainingRule):
                 if isinstance(call, ast.Call) and call.func is attribute:
                     target = IntegerVariableInGradients.argument(call, 0, "target")
                     if target is not None:
-                        yield call, target
+                        yield call, target, IntegerVariableInGradients.argument(call, 1, "sources")
 
     def watched(self, tape: Binding, block: ast.AST) -> set[int]:
         """Bindings whose values the block hands to `tape.watch(...)`."""
@@ -675,14 +680,19 @@ class _TapeFlow:
         flow = _NOTHING
         if isinstance(expr, (ast.Name, ast.Attribute)) and isinstance(expr.ctx, ast.Load) and dotted_path(expr):
             flow = flow | self.load(expr)
-        if isinstance(expr, ast.Call):
-            called = {v.kind for v in self.model.values_of(expr.func)}
-            if called & {Kind.LAYER, Kind.INSTANCE} and inside(expr, self.block, self.model):
-                flow = flow | _Flow(frozenset({("model", id(expr.func))}))
+        if isinstance(expr, ast.Attribute) and expr.attr in _WEIGHT_LISTS:
+            flow = flow | _Flow(self.model_roots(expr.value))  # `model.trainable_variables`
+        if isinstance(expr, ast.Call) and inside(expr, self.block, self.model):
+            flow = flow | _Flow(self.model_roots(expr.func))  # `model(x)`: computed from its weights
         for child in ast.iter_child_nodes(expr):
             if isinstance(child, ast.expr) and not (isinstance(expr, ast.Attribute) and dotted_path(expr)):
                 flow = flow | self.of(child)
         return flow
+
+    def model_roots(self, expr: ast.AST) -> frozenset:
+        return frozenset(
+            ("model", id(v.origin)) for v in self.model.values_of(expr) if v.kind in (Kind.LAYER, Kind.INSTANCE)
+        )
 
     def load(self, node: ast.AST) -> _Flow:
         roots = frozenset(

@@ -390,7 +390,11 @@ class ItemAssignment(_WriteRule):
                     f"support item assignment; it raises {error}; use `{short(instead, 60)}`"
                 )
                 yield self.diagnostic(stmt, message, fix)
-            elif only(values, {Kind.TENSOR, Kind.SLICE}) and not self.rebound_variable(target.value):
+            elif (
+                only(values, {Kind.TENSOR, Kind.SLICE})
+                and not self.rebound_variable(target.value)
+                and self.made_by_tensorflow(target.value)
+            ):
                 origin = self.definition(target.value)[0]
                 made = ""
                 if origin is not target.value:
@@ -402,6 +406,27 @@ class ItemAssignment(_WriteRule):
                     f"`tf.Variable` and use `var[...].assign(...)`"
                 )
                 yield self.diagnostic(stmt, message)
+
+    def made_by_tensorflow(self, expr: ast.expr, depth: int = 0) -> bool:
+        """A TensorFlow tensor for certain: Keras 3 ops and `keras.Variable` arithmetic give torch or
+        NumPy arrays under those backends, and those do support item assignment."""
+        if depth > 4:
+            return False
+        if isinstance(expr, (ast.Name, ast.Attribute)) and dotted_path(expr) is not None:
+            values = self.model.values_of(expr)
+            if any(v.kind is Kind.VARIABLE for v in values):
+                return all(v.kind is not Kind.VARIABLE or (v.api or "").startswith("tensorflow.") for v in values)
+            origin = self.definition(expr)[0]
+            return origin is not expr and self.made_by_tensorflow(origin, depth + 1)
+        if isinstance(expr, ast.Call):
+            return (self.model.qualified_name(expr.func) or "").startswith("tensorflow.")
+        if isinstance(expr, ast.BinOp):
+            return self.made_by_tensorflow(expr.left, depth + 1) or self.made_by_tensorflow(expr.right, depth + 1)
+        if isinstance(expr, ast.UnaryOp):
+            return self.made_by_tensorflow(expr.operand, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self.made_by_tensorflow(expr.value, depth + 1)
+        return False
 
     def assign_fix(self, target: ast.Subscript, stmt: ast.stmt) -> Fix | None:
         target_text = self.text(target)

@@ -235,8 +235,11 @@ class AssignToDerivedTensor(_WriteRule):
                 unchanged = f"{unchanged} never changed"
             else:
                 unchanged = "nothing is written"
+            raises = "It raises"
+            if form == "function" and not (self.model.qualified_name(call.func) or "").startswith("tensorflow.compat.v1."):
+                raises = f"Even in the method form (`{self.text(call.func)}` itself is gone, TFV205) it raises"
             message = (
-                f"{shown} writes into {what}: a new tensor, not a variable. It raises "
+                f"{shown} writes into {what}: a new tensor, not a variable. {raises} "
                 f"\"AttributeError: 'EagerTensor' object has no attribute '{missing}'\" ('SymbolicTensor' in "
                 f"graph code) and {unchanged}; {self.advice(origin)}"
             )

@@ -32,10 +32,8 @@ def inside(node: ast.AST, container: ast.AST, model) -> bool:
 
 
 class _TrainingRule(Rule):
-    def calls(self) -> Iterator[ast.Call]:
-        for node in ast.walk(self.model.tree):
-            if isinstance(node, ast.Call):
-                yield node
+    def calls(self) -> list[ast.Call]:
+        return self.model.calls()
 
     def own_lines(self, stmt: ast.stmt) -> bool:
         """Nothing but indentation before the statement and nothing but a comment after it."""
@@ -368,7 +366,10 @@ class IntegerVariableInGradients(_TrainingRule):
         if use is not None:
             where = f"is passed to `{self.text(use.func)}` on line {use.lineno}"
         else:
-            where = "is in the layer's `trainable_weights`, which `fit` and `model.trainable_variables` hand to the optimizer"
+            where = (
+                "is in the layer's `trainable_weights`, which `fit` and `model.trainable_variables` hand to the "
+                "optimizer"
+            )
         advice = (
             "declare it `trainable=False` (and leave it out of what you differentiate)"
             if counter
@@ -638,7 +639,8 @@ class NumpyInTape(_TrainingRule):
         parent = self.model.parent(conversion)
         if isinstance(parent, ast.Attribute):
             return None  # `w.numpy().sum()`: NumPy methods are not tensor methods
-        if precedence(inner) < 15 and isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare, ast.Await)):
+        operand_of = (ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare, ast.Await)
+        if precedence(inner) < 15 and isinstance(parent, operand_of):
             text = f"({text})"
         return self.fix(f"Keep `{self.text(inner)}` a tensor", self.replace(conversion, text), safe=False)
 

@@ -79,10 +79,8 @@ def is_int_literal(node: ast.AST) -> bool:
 
 
 class _WriteRule(Rule):
-    def calls(self) -> Iterator[ast.Call]:
-        for node in ast.walk(self.model.tree):
-            if isinstance(node, ast.Call):
-                yield node
+    def calls(self) -> list[ast.Call]:
+        return self.model.calls()
 
     def variables_in(self, values) -> list[Value]:
         return sorted((v for v in values if v.kind is Kind.VARIABLE), key=lambda v: v.line or 0)
@@ -236,7 +234,8 @@ class AssignToDerivedTensor(_WriteRule):
             else:
                 unchanged = "nothing is written"
             raises = "It raises"
-            if form == "function" and not (self.model.qualified_name(call.func) or "").startswith("tensorflow.compat.v1."):
+            legacy = (self.model.qualified_name(call.func) or "").startswith("tensorflow.compat.v1.")
+            if form == "function" and not legacy:
                 raises = f"Even in the method form (`{self.text(call.func)}` itself is gone, TFV205) it raises"
             message = (
                 f"{shown} writes into {what}: a new tensor, not a variable. {raises} "
@@ -310,7 +309,8 @@ class AssignToDerivedTensor(_WriteRule):
         names = self.fresh_names([key.rsplit(".", 1)[-1] + "_part" for key in keys])
         sizes = ", ".join(f"{key}.shape[{axis_text}]" for key in keys)
         indent = self.source.indent_of(stmt.lineno)
-        lines = [f"{', '.join(names)} = {module}.split({as_argument(value, self.text(value))}, [{sizes}], axis={axis_text})"]
+        split = f"{module}.split({as_argument(value, self.text(value))}, [{sizes}], axis={axis_text})"
+        lines = [f"{', '.join(names)} = {split}"]
         lines += [f"{key}.{method}({name})" for key, name in zip(keys, names)]
         return self.fix(
             "Assign each variable its part of the value (tf.split)",
@@ -498,7 +498,9 @@ class DiscardedTensorScatter(_WriteRule):
             if api.tf_function_name(qualname) not in api.TENSOR_SCATTER_OPS:
                 continue
             first = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "tensor"), None)
-            if first is None or isinstance(first, ast.Starred) or not only(self.model.values_of(first), {Kind.VARIABLE}):
+            if first is None or isinstance(first, ast.Starred):
+                continue
+            if not only(self.model.values_of(first), {Kind.VARIABLE}):
                 continue
             how = self.discarded(call, 0)
             if how is None:
@@ -738,8 +740,9 @@ class RemovedAssignFunction(_WriteRule):
             return None
         safe = True
         shape_check = args.pop("validate_shape", None)
-        if shape_check is not None and not (isinstance(shape_check, ast.Constant) and shape_check.value in (True, None)):
-            safe = False
+        if shape_check is not None:
+            # Reference variables (TF1 behaviour) honour validate_shape=False; the method has no such option.
+            safe = isinstance(shape_check, ast.Constant) and shape_check.value in (True, None)
         keep = []
         if function in api.ASSIGN_METHODS:
             keep.append(as_argument(args["value"], self.text(args["value"])))

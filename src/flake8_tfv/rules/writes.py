@@ -564,8 +564,10 @@ class DiscardedTensorScatter(_WriteRule):
             return "printed"
         if self.model.qualified_name(func) in ("tensorflow.print", "tensorflow.compat.v1.print"):
             return "printed"
+        # `sess.run(fetches)`: only the fetches; `strategy.run(fn, args=(r,))` hands `r` on.
         if isinstance(func, ast.Attribute) and func.attr == "run" and self.model.qualified_name(func) is None:
-            return f"passed to `{short(self.text(func))}`"
+            if parent.args and parent.args[0] is node:
+                return f"passed to `{short(self.text(func))}`"
         return None
 
     def callers(self, function: ast.AST) -> list[ast.Call]:

@@ -168,7 +168,7 @@ class OptimizerInLoop(_TrainingRule):
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.While)):
                 return False
             if isinstance(ancestor, ast.If):
-                guarded, _ = ScopeFlow._none_test(ancestor.test)
+                guarded = ScopeFlow._none_test(ancestor.test)[0]  # the key the test is about
                 if key is None or guarded == key or self.model.loop_of(ancestor) is not None:
                     return True
         return False

@@ -47,7 +47,48 @@ READ_METHODS = frozenset({"read_value", "value", "initialized_value", "sparse_re
 
 TENSOR_LIST_OPS = frozenset(
     {"split", "unstack", "meshgrid", "dynamic_partition", "split_v", "unstack_v", "gradients"}
+    # Also Python lists (item assignment works on them), added for TFV202:
+    | {"shape_n", "array_split", "hsplit", "vsplit", "dsplit"}
 )
+
+# ---- Writes (TFV2xx, tf-semantics cases 5 and 7) ----------------------------------------------
+# The TF1 function forms of the variable updates: gone from `tf` in TF2, legacy in `tf.compat.v1`.
+# Each returns what the variable's own method returns (an `_UnreadVariable`).
+TF1_UPDATE_FUNCTIONS = frozenset(
+    {
+        "assign",
+        "assign_add",
+        "assign_sub",
+        "scatter_update",
+        "scatter_add",
+        "scatter_sub",
+        "scatter_mul",
+        "scatter_div",
+        "scatter_min",
+        "scatter_max",
+        "scatter_nd_update",
+        "scatter_nd_add",
+        "scatter_nd_sub",
+        "batch_scatter_update",
+    }
+)
+# Pure scatter ops: they return a new tensor and leave their input (even a variable) unchanged.
+TENSOR_SCATTER_OPS = frozenset(
+    {
+        "tensor_scatter_nd_update",
+        "tensor_scatter_nd_add",
+        "tensor_scatter_nd_sub",
+        "tensor_scatter_nd_min",
+        "tensor_scatter_nd_max",
+        "tensor_scatter_update",  # tf.compat.v1 spellings
+        "tensor_scatter_add",
+        "tensor_scatter_sub",
+    }
+)
+# Functions in the op namespaces that return NumPy values, not tensors (added for TFV202).
+NUMPY_RESULT_OPS = frozenset({"convert_to_numpy", "make_ndarray", "get_static_value"})
+# Modules whose functions are the TF API itself (where the TF1 update functions lived).
+TF_ROOT_MODULES = ("tensorflow.", "tensorflow.compat.v1.")
 
 # Namespaces whose lower-case functions are ops that return tensors.
 _OP_NAMESPACES = (
@@ -128,6 +169,13 @@ _NOT_OPS = frozenset(
         "case",
         "switch_case",
         "gradients",
+        # Stateful or returning collections of variables, not tensors (added for TFV2xx):
+        "count_up_to",
+        "local_variables",
+        "model_variables",
+        "all_variables",
+        "moving_average_variables",
+        "get_collection_ref",
     }
 )
 
@@ -214,6 +262,8 @@ def classify_call(qualname: str) -> Kind:
     """The kind of value a call of `qualname` returns (UNKNOWN when it is not known)."""
     if qualname in VARIABLE_FACTORIES:
         return Kind.VARIABLE
+    if is_tf1_update_function(qualname):
+        return Kind.ASSIGN_RESULT
     if qualname in GRADIENT_TAPE:
         return Kind.TAPE
     if qualname.startswith(("tensorflow.data.", "tensorflow.compat.v1.data.")):
@@ -228,11 +278,25 @@ def classify_call(qualname: str) -> Kind:
         return Kind.LAYER
     if qualname in MODEL_CLASSES:
         return Kind.LAYER
+    if module in _OP_NAMESPACES and name in NUMPY_RESULT_OPS:
+        return Kind.NUMPY
     if module in _OP_NAMESPACES and _is_op_name(name):
         return Kind.TENSOR_LIST if name in TENSOR_LIST_OPS else Kind.TENSOR
     if qualname.startswith("numpy.") and name[:1].islower():
         return Kind.NUMPY
     return Kind.UNKNOWN
+
+
+def tf_function_name(qualname: str | None) -> str | None:
+    """`tensorflow.compat.v1.assign` -> "assign": the name of a function of `tf` or `tf.compat.v1`."""
+    if not qualname:
+        return None
+    module, _, name = qualname.rpartition(".")
+    return name if module + "." in TF_ROOT_MODULES else None
+
+
+def is_tf1_update_function(qualname: str | None) -> bool:
+    return tf_function_name(qualname) in TF1_UPDATE_FUNCTIONS
 
 
 def is_builtin_python(name: str) -> bool:

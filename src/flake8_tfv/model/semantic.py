@@ -64,6 +64,7 @@ class SemanticModel:
         self._queue: deque[Scope] = deque()
         self._pending_methods: dict[int, list[Scope]] = {}
         self._parents: dict[int, ast.AST] | None = None
+        self._calls: list[ast.Call] | None = None
         self._uses_of: dict[int, list[ast.AST]] | None = None
 
         self.module_scope = Scope("module", tree, None)
@@ -272,11 +273,21 @@ class SemanticModel:
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:
             parents: dict[int, ast.AST] = {}
+            calls: list[ast.Call] = []
             for parent in ast.walk(self.tree):
+                if isinstance(parent, ast.Call):
+                    calls.append(parent)
                 for child in ast.iter_child_nodes(parent):
                     parents[id(child)] = parent
             self._parents = parents
+            self._calls = calls
         return self._parents.get(id(node))
+
+    def calls(self) -> list[ast.Call]:
+        """Every call in the file, collected by the walk that maps parents (for the call rules)."""
+        if self._calls is None:
+            self.parent(self.tree)
+        return self._calls
 
     def ancestors(self, node: ast.AST) -> Iterable[ast.AST]:
         current = self.parent(node)

@@ -1,0 +1,908 @@
+"""TFV303-TFV306: what goes wrong inside traced code (`tf.function`, Keras `call`/`train_step`,
+`Dataset.map` functions): state created there, Python side effects and randomness that run at
+trace time only, and `.numpy()`. Stale captures are in captures.py, retracing in retracing.py."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..codegen import OPERATOR_SYMBOLS, as_right_operand, precedence
+from ..diagnostic import Diagnostic
+from ..model import api
+from ..model.flow import ScopeFlow, dotted_path
+from ..model.scopes import FUNCTION_NODES
+from ..model.semantic import INIT_METHODS, SemanticModel
+from ..model.traced import function_name
+from ..model.values import Kind
+from .base import Rule
+
+# ---- helpers shared by the TFV3xx rules --------------------------------------------------------
+
+_EXECUTING_EAGERLY = frozenset(
+    {"tensorflow.executing_eagerly", "tensorflow.compat.v1.executing_eagerly", "tensorflow.config.functions_run_eagerly"}
+)
+SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
+KERAS_STATE_ERROR = (
+    "ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built"
+)
+
+
+def traced_functions(model: SemanticModel) -> list[ast.AST]:
+    """Every function whose body runs while TensorFlow traces (nested ones included)."""
+    return [n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES) and model.trace_reason(n) is not None]
+
+
+def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's own body in source order; nested functions and classes are left
+    to themselves (their decorators and defaults run here, so they are visited)."""
+    stack: list[ast.AST] = [func.body] if isinstance(func, ast.Lambda) else list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FUNCTION_NODES + (ast.ClassDef,)):
+            parts = list(getattr(node, "decorator_list", []))
+            args = getattr(node, "args", None)
+            if args is not None:
+                parts += [d for d in args.defaults + args.kw_defaults if d is not None]
+            stack.extend(reversed(parts))
+            continue
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def describe(model: SemanticModel, func: ast.AST) -> str:
+    """"`helper` (traced via `step` -> `helper`, where `step` is decorated with @tf.function)"."""
+    name = function_name(model, func)
+    reason = model.traced.get(id(func))
+    if reason is not None:
+        return f"`{name}` ({reason.explain()})"
+    outer = model.enclosing_function(func)
+    while outer is not None and id(outer) not in model.traced:
+        outer = model.enclosing_function(outer)
+    if outer is None:
+        return f"`{name}`"
+    return f"`{name}` (defined in `{function_name(model, outer)}`, {model.traced[id(outer)].explain()})"
+
+
+def tensorflow_alias(model: SemanticModel) -> str | None:
+    """The name a module-level `import tensorflow [as tf]` binds, for code a fix writes."""
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "tensorflow":
+                    return alias.asname or "tensorflow"
+    return None
+
+
+def contains(block: list[ast.stmt], node: ast.AST) -> bool:
+    return any(stmt is node for stmt in block)
+
+
+def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Inside `if tf.executing_eagerly():` (or the `else` of its negation) within `func`."""
+    child = node
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            return False
+        if isinstance(ancestor, ast.If):
+            test, negated = ancestor.test, False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            if isinstance(test, ast.Call) and model.qualified_name(test.func) in _EXECUTING_EAGERLY:
+                if contains(ancestor.orelse if negated else ancestor.body, child):
+                    return True
+        child = ancestor
+    return False
+
+
+def outside_trace(model: SemanticModel, bindings) -> bool:
+    """Every binding is made outside traced code (a module global, a closure variable of an
+    eager function, an attribute set in `__init__`): what traced code reads as a capture."""
+    return bool(bindings) and all(model.trace_reason(b.stmt) is None for b in bindings)
+
+
+def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
+    """A guard key that outlives one trace: an attribute, or a global / free name of `func`."""
+    if "." in key:
+        return True
+    scope = model.scope_of_node.get(id(func))
+    if scope is None:
+        return False
+    return key in scope.global_names or key in scope.nonlocal_names or key not in scope.local_names
+
+
+def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
+    """(key, body-runs-only-when-missing) for `x is None`, `not x`, `not hasattr(o, "x")`, and
+    such tests joined by `and` (every part must hold, so each one guards)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            key, missing = ScopeFlow._none_test(value)
+            if missing:
+                yield key, True
+        return
+    yield ScopeFlow._none_test(test)
+
+
+def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Under `if self.v is None:` / `if v is None:` (global) / `if not self.built:` within `func`,
+    or after an early `if self.v is not None: return ...`: created once, on the first trace."""
+    child = node
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            break
+        if isinstance(ancestor, ast.If):
+            for key, missing in _guard_tests(ancestor.test):
+                if key is None or not _nonlocal_key(model, key, func):
+                    continue
+                if contains(ancestor.body if missing else ancestor.orelse, child):
+                    return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.Try, ast.If, ast.For, ast.While)):
+            for block in ("body", "orelse", "finalbody"):
+                stmts = getattr(ancestor, block, None)
+                if isinstance(stmts, list) and contains(stmts, child):
+                    if _after_early_exit(model, stmts, child, func):
+                        return True
+        child = ancestor
+    return False
+
+
+def _after_early_exit(model: SemanticModel, block: list[ast.stmt], stmt: ast.AST, func: ast.AST) -> bool:
+    for previous in block:
+        if previous is stmt:
+            return False
+        if isinstance(previous, ast.If) and previous.body and isinstance(previous.body[-1], (ast.Return, ast.Raise)):
+            for key, missing in _guard_tests(previous.test):
+                if key is not None and not missing and _nonlocal_key(model, key, func):
+                    return True
+    return False
+
+
+def _is_builtin_call(model: SemanticModel, call: ast.Call, name: str) -> bool:
+    func = call.func
+    return isinstance(func, ast.Name) and func.id == name and not model.reaching(func)
+
+
+# ---- TFV303 -----------------------------------------------------------------------------------
+
+_KERAS_OPTIMIZER_MODULES = (
+    "keras.optimizers.",
+    "tensorflow.keras.optimizers.",
+    "tf_keras.optimizers.",
+    "tensorflow.optimizers.",
+)
+_METRIC_MODULES = ("keras.metrics.", "tensorflow.keras.metrics.", "tf_keras.metrics.")
+# Keras layers that make no variables, measured inside tf.function with Keras 3 (Dropout,
+# GaussianNoise and the random augmentation layers make a seed variable there; in tf_keras they
+# do not).
+_STATELESS_LAYERS = frozenset(
+    {
+        "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Flatten", "Reshape",
+        "Permute", "RepeatVector", "Lambda", "Masking", "Identity", "Rescaling", "UnitNormalization",
+        "ActivityRegularization", "CenterCrop", "Resizing", "Concatenate", "Add", "Subtract",
+        "Multiply", "Average", "Maximum", "Minimum", "Dot", "MaxPooling1D", "MaxPooling2D",
+        "MaxPooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AveragePooling1D", "AveragePooling2D",
+        "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+        "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D", "ZeroPadding1D", "ZeroPadding2D",
+        "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "UpSampling1D", "UpSampling2D",
+        "UpSampling3D",
+    }
+)
+_STATELESS_TF_KERAS_LAYERS = frozenset(
+    {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout"}
+)
+
+
+class StateCreatedInTracedCode(Rule):
+    code = "TFV303"
+    name = "state-created-in-traced-code"
+    summary = "A variable, optimizer, metric or Keras layer is created inside traced code."
+    what = """
+        Finds `tf.Variable(...)`, `tf.compat.v1.get_variable`, `keras.Variable`, `K.variable`,
+        `self.add_weight(...)`, a Keras optimizer, a Keras metric, or a Keras layer that makes
+        weights, created inside a `@tf.function`, a Keras `call`/`train_step`, a `Dataset.map`
+        function, or a function called from one.
+
+        Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
+        `if not self.built:` / `if not hasattr(self, "v"):`, or after an early
+        `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
+        variable; anything created in `__init__` or `build`; layers that make no variables
+        (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers); code passed to
+        `tf.py_function`.
+    """
+    why = """
+        TensorFlow traces a function twice when it creates variables, and the second trace creates them
+        again, so an unguarded `v = tf.Variable(1.0)` in a `tf.function` fails already on the FIRST call,
+        and on every call after it, with
+
+        `ValueError: tf.function only supports singleton tf.Variables created on the first call. Make sure the tf.Variable is only created once or created outside tf.function.`
+
+        The same error comes from `self.v = tf.Variable(...)` in a `tf.function` method of a `tf.Module`,
+        from a Keras optimizer or metric constructed there (they make their `iterations`/`total`
+        variables), from a `Dense` layer created and called there, and from a `tf.Variable` in a
+        `Dataset.map` function; `with tf.init_scope():` does not help. In Keras 3, `self.add_weight`
+        inside `call` raises
+        `ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built.`
+        even eagerly. (A TF 2.21 quirk makes it worse: when the first trace created a variable and then
+        raised, later calls silently return `None`.)
+
+        Precision: only calls known to make state are reported; a layer class known to make no
+        variables is not (measured: `Flatten`, `Reshape`, `Activation`, pooling, merging, `Rescaling`
+        and `Lambda` work inside `tf.function`; Keras 3 `Dropout` and `GaussianNoise` do not, because
+        they make a seed variable). A guard on a local name (`v = None; if v is None: ...`) does not
+        count: it is re-run on every trace.
+    """
+    example = """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            v = tf.Variable(1.0)
+            v.assign_add(x)
+            return v
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def step(x):
+            v.assign_add(x)
+            return v
+    """
+    fix_safety = """
+        No fix: where the state belongs (`__init__`, `build`, module level, a lazy guard) is a design
+        decision. The message names the traced function and how it is traced.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.name in INIT_METHODS:
+                continue
+            for node in own_nodes(func):
+                if not isinstance(node, ast.Call):
+                    continue
+                made = self.made(node)
+                if made is None:
+                    continue
+                if lazily_guarded(model, node, func) or self.only_called_lazily(func):
+                    continue
+                what, error = made
+                message = (
+                    f"`{self.text(node.func)}(...)` creates {what} inside traced {describe(model, func)}: "
+                    f"{error}; create it once, in `__init__`/`build` or outside the traced function, "
+                    f"or lazily under `if self.<name> is None:`"
+                )
+                yield self.diagnostic(node, message)
+
+    def made(self, call: ast.Call) -> tuple[str, str] | None:
+        model = self.model
+        singleton = f'TensorFlow raises "{SINGLETON_ERROR}" (already on the first call)'
+        for value in model.values_of(call):
+            if value.kind is Kind.VARIABLE and value.origin is call:
+                if value.api in api.VARIABLE_METHODS:
+                    return "a Keras weight", (
+                        f'Keras 3 raises "{KERAS_STATE_ERROR}" and under tf.function TensorFlow raises "{SINGLETON_ERROR}"'
+                    )
+                return "a variable", singleton
+        qualname = model.qualified_name(call.func)
+        if qualname is not None:
+            module, _, name = qualname.rpartition(".")
+            module += "."
+            if module in _KERAS_OPTIMIZER_MODULES and api.classify_call(qualname) is Kind.OPTIMIZER:
+                return "an optimizer", f"it makes its variables right there, and {singleton}"
+            if module in _METRIC_MODULES and name[:1].isupper() and name != "Metric":
+                return "a metric", f"it makes its variables right there, and {singleton}"
+            if api.classify_call(qualname) is Kind.LAYER:
+                stateless = name in _STATELESS_LAYERS or (
+                    qualname.startswith("tf_keras.") and name in _STATELESS_TF_KERAS_LAYERS
+                )
+                if not stateless:
+                    return "a Keras layer", f"it makes its weights when first called, and {singleton}"
+            return None
+        for cls in model.call_graph.instance_classes(call) if isinstance(call.func, ast.Name) else ():
+            if model.is_keras_class(cls) and self.class_makes_state(cls):
+                return "a Keras layer", f"it makes its weights when first called, and {singleton}"
+        return None
+
+    def class_makes_state(self, cls: ast.ClassDef) -> bool:
+        for klass in self.model.class_lineage(cls):
+            for node in ast.walk(klass):
+                if isinstance(node, ast.Call) and node is not None:
+                    for value in self.model.values_of(node):
+                        if value.kind in (Kind.VARIABLE, Kind.LAYER) and value.origin is node:
+                            return True
+        return False
+
+    def only_called_lazily(self, func: ast.AST, depth: int = 0) -> bool:
+        """A helper whose every call from traced code sits under a lazy guard (`if self.v is None:
+        self._create()`), directly or through its callers."""
+        model = self.model
+        reason = model.traced.get(id(func))
+        if reason is None or reason.how != "called" or depth > 4:
+            return False
+        sites = [s for s in model.call_graph.sites(func) if model.trace_reason(s) is not None]
+        if not sites:
+            return False
+        for site in sites:
+            caller = model.enclosing_function(site)
+            if caller is None:
+                return False
+            if not (lazily_guarded(model, site, caller) or self.only_called_lazily(caller, depth + 1)):
+                return False
+        return True
+
+
+# ---- TFV304 -----------------------------------------------------------------------------------
+
+# Methods that change a list, dict, set or NumPy array in place.
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "clear", "update", "setdefault", "add", "discard",
+     "sort", "reverse", "popitem", "fill", "put", "resize", "itemset"}
+)
+# Values that print the same on every call: they are fixed when the function is traced.
+_STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "name", "ndim"})
+_PRINT_KEYWORDS_FOR_TF = frozenset({"sep", "end"})
+_CONTAINER_KINDS = frozenset({Kind.PYTHON, Kind.NUMPY})
+
+
+def _is_static(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(
+            isinstance(v, ast.Constant) or (isinstance(v, ast.FormattedValue) and _is_static(v.value)) for v in node.values
+        )
+    if isinstance(node, ast.Attribute) and node.attr in _STATIC_ATTRIBUTES:
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_shape":
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "str", "repr"):
+        return all(_is_static(a) for a in node.args)
+    return False
+
+
+def outer_container(model: SemanticModel, expr: ast.AST) -> list | None:
+    """The bindings of a name or `self.attr` that traced code reaches from outside, holding a
+    Python or NumPy value; None when it is local, unknown or something else."""
+    if not isinstance(expr, (ast.Name, ast.Attribute)) or dotted_path(expr) is None:
+        return None
+    if isinstance(expr, ast.Attribute) and not any(
+        v.kind is Kind.INSTANCE for v in model.values_of(expr.value)
+    ):
+        return None
+    bindings = list(model.reaching(expr))
+    if not outside_trace(model, bindings):
+        return None
+    kinds = {v.kind for b in bindings for v in b.values}
+    if not kinds or not kinds <= _CONTAINER_KINDS | {Kind.NONE}:
+        return None
+    if not kinds & _CONTAINER_KINDS:
+        return None
+    return bindings
+
+
+class TraceTimeSideEffect(Rule):
+    code = "TFV304"
+    name = "trace-time-side-effect"
+    summary = "A Python side effect in traced code runs once per trace, not once per call."
+    what = """
+        Finds, inside traced code (`@tf.function`, Keras `call`/`train_step`, `Dataset.map`
+        functions, and functions they call):
+
+        - `print(...)` of a value (not of string literals alone);
+        - appending to or otherwise changing a list, dict, set or NumPy array that lives outside the
+          function (a module global, a closure variable, a `self` attribute): `log.append(x)`,
+          `self.history[k] = v`, `cache.update(...)`;
+        - `+=` (or `x = x + ...`) on a global, nonlocal or `self` attribute that holds a Python value:
+          `global counter; counter += 1`, `self.steps += 1`.
+
+        Precision decisions: `print` of string literals only (a trace marker such as
+        `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
+        time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
+        Logging calls are not reported. Code under `if tf.executing_eagerly():` and functions passed to
+        `tf.py_function` run eagerly and are not reported.
+    """
+    why = """
+        Python code in a traced function runs only while TensorFlow traces it; the graph that runs on
+        every later call contains only TensorFlow ops. Measured with three calls of the same signature:
+        Python `print` ran once (printing `Tensor("x:0", shape=(), dtype=float32)`, not a value),
+        `tf.print` ran three times; `log.append` left `len(log) == 1`, `counter += 1` gave 1 and
+        `self.steps += 1` gave 1 after 5 calls. Keras `fit` over 8 batches ran a Python counter in
+        `train_step` twice. Tensors appended to an outer list are graph tensors: using one later raises
+        `TypeError: <tf.Tensor 'mul:0' ...> is out of scope and cannot be used here`.
+    """
+    example = """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            print("loss", x)
+            return x * 2
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            tf.print("loss", x)
+            return x * 2
+    """
+    fix_safety = """
+        Unsafe, for `print` only: `print(...)` becomes `tf.print(...)` (an f-string argument becomes
+        its pieces with `sep=""`), which prints on every call. `tf.print` writes to standard error by
+        default and formats tensors its own way. No fix when `print` has `file=` or `flush=`, or formats
+        with `%` or `.format`. Counters and lists need a `tf.Variable` with `assign_add`, a
+        `tf.TensorArray` or return values: no fix.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            where = describe(model, func)
+            for node in own_nodes(func):
+                if isinstance(node, ast.Call):
+                    found = self.call_effect(node, where)
+                elif isinstance(node, (ast.AugAssign, ast.Assign)):
+                    found = self.store_effect(node, where, func)
+                else:
+                    continue
+                if found is not None and not eager_only(model, node, func):
+                    yield found
+
+    def call_effect(self, call: ast.Call, where: str) -> Diagnostic | None:
+        model = self.model
+        if _is_builtin_call(model, call, "print"):
+            if all(_is_static(a) for a in call.args) and not any(k.arg is None for k in call.keywords):
+                return None
+            message = (
+                f"`print` in traced {where} runs only while TensorFlow traces it (once per trace, and it "
+                f"prints symbolic tensors such as `Tensor(\"x:0\", ...)`, not values); use `tf.print`"
+            )
+            return self.diagnostic(call, message, self.print_fix(call))
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+            bindings = outer_container(model, func.value)
+            if bindings is not None:
+                key = dotted_path(func.value)
+                message = (
+                    f"`{key}.{func.attr}(...)` in traced {where} changes `{key}` (defined outside, line "
+                    f"{min(b.line for b in bindings)}) only while TensorFlow traces it, not on every call, and "
+                    f"what it stores are graph tensors that raise \"TypeError: ... is out of scope\" when used "
+                    f"later; return the values, or use a `tf.TensorArray` or a `tf.Variable`"
+                )
+                return self.diagnostic(call, message)
+        return None
+
+    def store_effect(self, stmt: ast.stmt, where: str, func: ast.AST) -> Diagnostic | None:
+        model = self.model
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) != 1:
+                return None
+            target = stmt.targets[0]
+            if isinstance(target, ast.Subscript):
+                bindings = outer_container(model, target.value)
+                if bindings is None:
+                    return None
+                key = dotted_path(target.value)
+                message = (
+                    f"`{key}[...] = ...` in traced {where} changes `{key}` (defined outside, line "
+                    f"{min(b.line for b in bindings)}) only while TensorFlow traces it, not on every call; "
+                    f"return the values, or use a `tf.TensorArray` or a `tf.Variable`"
+                )
+                return self.diagnostic(stmt, message)
+            key = dotted_path(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            if key is None or not any(
+                dotted_path(n) == key for n in ast.walk(stmt.value) if isinstance(n, (ast.Name, ast.Attribute))
+            ):
+                return None
+            shown = f"{key} = {key} ..."
+        else:
+            target = stmt.target
+            key = dotted_path(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            if key is None:
+                return None
+            shown = f"{key} {OPERATOR_SYMBOLS[type(stmt.op)]}= ..."
+        if not self.outer_state(target, func):
+            return None
+        previous = list(model.replaced(target))
+        kinds = {v.kind for b in previous for v in b.values}
+        if not previous or not kinds or not kinds <= {Kind.PYTHON} or not outside_trace(model, previous):
+            return None
+        message = (
+            f"`{shown}` in traced {where} updates a Python value (set on line "
+            f"{min(b.line for b in previous)}) only while TensorFlow traces the function, not on every call "
+            f"(measured: a counter reached 1 after 5 calls); keep it in a `tf.Variable` and use `assign_add`"
+        )
+        return self.diagnostic(stmt, message)
+
+    def outer_state(self, target: ast.AST, func: ast.AST) -> bool:
+        """A global / nonlocal name of `func`, or an attribute of `self`."""
+        model = self.model
+        if isinstance(target, ast.Attribute):
+            return isinstance(target.value, ast.Name) and any(
+                v.kind is Kind.INSTANCE for v in model.values_of(target.value)
+            )
+        scope = model.scope_of_node.get(id(func))
+        return scope is not None and (target.id in scope.global_names or target.id in scope.nonlocal_names)
+
+    def print_fix(self, call: ast.Call):
+        tf = tensorflow_alias(self.model)
+        if tf is None or any(k.arg not in _PRINT_KEYWORDS_FOR_TF for k in call.keywords):
+            return None
+        for arg in call.args:
+            if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
+                return None
+            if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format":
+                return None
+        if any(isinstance(a, ast.JoinedStr) for a in call.args):
+            if len(call.args) != 1 or call.keywords:
+                return None
+            pieces = self.fstring_pieces(call.args[0])
+            if pieces is None:
+                return None
+            text = f"{tf}.print({', '.join(pieces)}, sep=\"\")" if len(pieces) > 1 else f"{tf}.print({pieces[0] if pieces else ''})"
+            return self.fix("Print on every call with `tf.print`", self.replace(call, text), safe=False)
+        return self.fix(
+            "Print on every call with `tf.print`",
+            self.replace(call.func, f"{tf}.print"),
+            safe=False,
+        )
+
+    def fstring_pieces(self, node: ast.JoinedStr) -> list[str] | None:
+        quote = '"' if self.text(node).lstrip("fFrRbBuU")[:1] == '"' else "'"
+        pieces = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                if value.value:
+                    pieces.append(string_literal(value.value, quote))
+            elif isinstance(value, ast.FormattedValue):
+                if value.conversion != -1 or value.format_spec is not None:
+                    return None
+                pieces.append(ast.unparse(value.value))
+            else:
+                return None
+        return pieces
+
+
+def string_literal(value: str, quote: str) -> str:
+    """A literal for `value` in the file's own quote style where the text allows it."""
+    literal = repr(value)
+    if quote == '"' and literal.startswith("'") and '"' not in value:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+# ---- TFV305 -----------------------------------------------------------------------------------
+
+_NOT_DRAWS = frozenset(
+    {"seed", "default_rng", "RandomState", "Generator", "SeedSequence", "BitGenerator", "PCG64", "MT19937",
+     "Philox", "SFC64", "get_state", "set_state", "getstate", "setstate", "Random", "SystemRandom"}
+)
+CLOCKS = frozenset(
+    {"time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic",
+     "time.monotonic_ns", "time.process_time", "time.process_time_ns", "datetime.datetime.now",
+     "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today"}
+)
+
+
+def python_randomness(qualname: str | None) -> str | None:
+    """"random" or "clock" for a call that draws Python/NumPy randomness or reads the clock."""
+    if qualname is None:
+        return None
+    module, _, name = qualname.rpartition(".")
+    if module in ("numpy.random", "random") and name not in _NOT_DRAWS and not name.startswith("_"):
+        return "random"
+    if qualname in CLOCKS:
+        return "clock"
+    return None
+
+
+class TraceTimeRandomness(Rule):
+    code = "TFV305"
+    name = "trace-time-randomness"
+    summary = "Python or NumPy randomness, or a clock read, in traced code is evaluated once, at trace time."
+    what = """
+        Finds calls of `np.random.*` (`uniform`, `normal`, `rand`, `randint`, `choice`, `shuffle`, ...),
+        of the standard `random` module (`random.random()`, `random.uniform`, `random.choice`, ...)
+        and clock reads (`time.time()`, `time.perf_counter()`, `datetime.now()`, ...) inside traced
+        code (`@tf.function`, Keras `call`/`train_step`, `Dataset.map` functions, and what they call).
+
+        Precision decisions: seeding and generator construction (`np.random.seed`,
+        `np.random.default_rng`, `random.Random`) are not draws and are not reported; code passed to
+        `tf.py_function`/`tf.numpy_function` runs eagerly and is not reported.
+    """
+    why = """
+        The call runs once, while TensorFlow traces the function, and its result is baked into the
+        graph as a constant. Measured: three calls of a `tf.function` returning `np.random.uniform()`
+        gave `0.0814` each time; `Dataset.range(4).map(lambda x: x + random.random())` added the same
+        number to every element; `time.time()` returned the trace time on every call. Random
+        augmentation or dropout written this way silently does nothing random.
+    """
+    example = """
+        import numpy as np
+        import tensorflow as tf
+
+        @tf.function
+        def noisy(x):
+            return x + np.random.uniform(-0.1, 0.1)
+    """
+    use_instead = """
+        import numpy as np
+        import tensorflow as tf
+
+        @tf.function
+        def noisy(x):
+            return x + tf.random.uniform([], -0.1, 0.1)
+    """
+    fix_safety = """
+        Unsafe, for direct equivalents only: `np.random.uniform(a, b)` and `random.uniform(a, b)`
+        become `tf.random.uniform([], a, b)`, `np.random.normal(m, s)` / `random.gauss(m, s)` become
+        `tf.random.normal([], m, s)`, `np.random.rand(...)` / `random.random()` become
+        `tf.random.uniform([...])`, `np.random.randn(...)` becomes `tf.random.normal([...])`,
+        `np.random.randint(a, b)` becomes `tf.random.uniform([], a, b, dtype=tf.int32)` (and
+        `random.randint(a, b)`, which includes `b`, gets `b + 1`), `time.time()` becomes
+        `tf.timestamp()`. The result is then a float32 (int32, float64 for the timestamp) tensor,
+        not a Python number, which can change the dtype of the arithmetic around it and turns a
+        Python `if` on it into a graph conditional. Other calls (`choice`, `shuffle`, ...) get no fix.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            where = describe(model, func)
+            for node in own_nodes(func):
+                if not isinstance(node, ast.Call):
+                    continue
+                kind = python_randomness(model.qualified_name(node.func))
+                if kind is None or eager_only(model, node, func):
+                    continue
+                reason = model.trace_reason(func)
+                per = "every element of the dataset" if reason and reason.origin.how == "dataset" else "every call"
+                shown = self.text(node.func)
+                if kind == "random":
+                    message = (
+                        f"`{shown}(...)` in traced {where} draws one number while TensorFlow traces the "
+                        f"function; the graph keeps it as a constant, so {per} gets the same value; use `tf.random`"
+                    )
+                else:
+                    message = (
+                        f"`{shown}()` in traced {where} reads the clock once, while TensorFlow traces the "
+                        f"function; {per} sees that same time; use `tf.timestamp()`"
+                    )
+                yield self.diagnostic(node, message, self.equivalent(node))
+
+    def equivalent(self, call: ast.Call):
+        tf = tensorflow_alias(self.model)
+        qualname = self.model.qualified_name(call.func)
+        if tf is None or qualname is None or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        text = _tf_random_equivalent(tf, qualname, call, self.text)
+        if text is None:
+            return None
+        return self.fix(f"Draw on every call with `{text.split('(')[0]}`", self.replace(call, text), safe=False)
+
+
+def _arguments(call: ast.Call, names: list[str]) -> dict[str, ast.AST] | None:
+    """Positional and keyword arguments by parameter name; None when there are others."""
+    if len(call.args) > len(names):
+        return None
+    found = dict(zip(names, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in names or keyword.arg in found:
+            return None
+        found[keyword.arg] = keyword.value
+    return found
+
+
+def _shape_text(size: ast.AST | None, text) -> str | None:
+    if size is None:
+        return "[]"
+    if isinstance(size, (ast.Tuple, ast.List)):
+        return "[" + ", ".join(text(e) for e in size.elts) + "]"
+    if isinstance(size, ast.Constant) and isinstance(size.value, int):
+        return f"[{size.value}]"
+    return None
+
+
+def _tf_random_equivalent(tf: str, qualname: str, call: ast.Call, text) -> str | None:
+    module, _, name = qualname.rpartition(".")
+    if qualname == "time.time" and not call.args and not call.keywords:
+        return f"{tf}.timestamp()"
+
+    def build(op: str, shape: str | None, *args: tuple[str, ast.AST | None]) -> str | None:
+        if shape is None:
+            return None
+        parts = [shape]
+        positional = True  # positional while no argument is skipped, keywords after a gap
+        for keyword, value in args:
+            if value is None:
+                positional = False
+            else:
+                parts.append(text(value) if positional else f"{keyword}={text(value)}")
+        return f"{tf}.random.{op}({', '.join(parts)})"
+
+    if module == "numpy.random":
+        if name == "uniform":
+            a = _arguments(call, ["low", "high", "size"])
+            return a and build("uniform", _shape_text(a.get("size"), text), ("minval", a.get("low")), ("maxval", a.get("high")))
+        if name == "normal":
+            a = _arguments(call, ["loc", "scale", "size"])
+            return a and build("normal", _shape_text(a.get("size"), text), ("mean", a.get("loc")), ("stddev", a.get("scale")))
+        if name in ("rand", "randn") and not call.keywords:
+            shape = "[" + ", ".join(text(d) for d in call.args) + "]"
+            return f"{tf}.random.{'uniform' if name == 'rand' else 'normal'}({shape})"
+        if name in ("random", "random_sample", "sample", "ranf"):
+            a = _arguments(call, ["size"])
+            return a is not None and build("uniform", _shape_text(a.get("size"), text)) or None
+        if name == "randint":
+            a = _arguments(call, ["low", "high", "size"])
+            if not a or "low" not in a:
+                return None
+            low, high = (a["low"], a["high"]) if "high" in a else (None, a["low"])
+            shape = _shape_text(a.get("size"), text)
+            if shape is None:
+                return None
+            return f"{tf}.random.uniform({shape}, {text(low) if low is not None else '0'}, {text(high)}, dtype={tf}.int32)"
+        return None
+    if module == "random":
+        if name == "random" and not call.args and not call.keywords:
+            return f"{tf}.random.uniform([])"
+        if name == "uniform":
+            a = _arguments(call, ["a", "b"])
+            return a and len(a) == 2 and build("uniform", "[]", ("minval", a["a"]), ("maxval", a["b"])) or None
+        if name in ("gauss", "normalvariate"):
+            a = _arguments(call, ["mu", "sigma"])
+            return a and len(a) == 2 and build("normal", "[]", ("mean", a["mu"]), ("stddev", a["sigma"])) or None
+        if name == "randint":
+            a = _arguments(call, ["a", "b"])
+            if not a or len(a) != 2:
+                return None
+            b = a["b"]
+            if isinstance(b, ast.Constant) and type(b.value) is int:
+                upper = str(b.value + 1)
+            else:
+                upper = f"{as_right_operand(b, text(b), ast.Add())} + 1"
+            return f"{tf}.random.uniform([], {text(a['a'])}, {upper}, dtype={tf}.int32)"
+    return None
+
+
+# ---- TFV306 -----------------------------------------------------------------------------------
+
+_VARIABLE_KINDS = frozenset({Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT})
+# Calls that take a tensor where the code passed `x.numpy()`: dropping `.numpy()` keeps them working.
+_TENSOR_CONSUMING_BUILTINS = frozenset({"float", "int"})
+
+
+class NumpyInTracedCode(Rule):
+    code = "TFV306"
+    name = "numpy-in-traced-code"
+    summary = "`.numpy()` is called on a tensor or variable inside traced code."
+    what = """
+        Finds `x.numpy()` inside traced code (`@tf.function`, Keras `call`/`train_step`,
+        `Dataset.map` functions, and what they call) when `x` is a variable, a parameter of the
+        traced function (a symbolic tensor while tracing), or a tensor computed in it.
+
+        Precision decisions: `.numpy()` on an eager tensor captured from outside (`t = tf.constant(3.)`
+        at module level) is not reported: it works while tracing (measured: returns 6.0 for `t.numpy() * 2`),
+        though the value is frozen. Receivers of unknown origin (`self.model(x).numpy()`) are not
+        reported. Code under `if tf.executing_eagerly():` and functions passed to `tf.py_function`
+        are not reported.
+    """
+    why = """
+        There are no NumPy values while a graph is traced. Measured in TF 2.21: `v.assign(v.numpy() + 2)`
+        inside a `tf.function` raises
+        `NotImplementedError: numpy() is only available when eager execution is enabled.`, and
+        `x.numpy()` on an argument raises
+        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'`. Keras `fit` traces
+        `train_step` and `call`, so code that worked when called eagerly fails there.
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def bump():
+            v.assign(v.numpy() + 2)
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def bump():
+            v.assign(v + 2)
+    """
+    fix_safety = """
+        Unsafe: `.numpy()` is dropped where the value goes straight into TensorFlow (a `tf.` op, a
+        variable's `assign*`, `tf.print`, arithmetic inside them, or `float()`/`int()`, which autograph
+        turns into casts), so the tensor is used instead of a NumPy copy. The result is a tensor where
+        the code had a NumPy value. Elsewhere (NumPy functions, Python logic) there is no fix.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            where = describe(model, func)
+            for node in own_nodes(func):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "numpy"
+                    and not node.args
+                    and not node.keywords
+                ):
+                    continue
+                receiver = node.func.value
+                if not self.symbolic(receiver) or eager_only(model, node, func):
+                    continue
+                if {v.kind for v in model.values_of(receiver)} & _VARIABLE_KINDS:
+                    error = "NotImplementedError: numpy() is only available when eager execution is enabled."
+                else:
+                    error = "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'"
+                message = (
+                    f"`{self.text(receiver)}.numpy()` in traced {where}: there are no NumPy values while "
+                    f"TensorFlow traces, and it raises \"{error}\"; keep the computation in TensorFlow ops"
+                )
+                yield self.diagnostic(node, message, self.drop_fix(node, receiver))
+
+    def symbolic(self, expr: ast.AST, depth: int = 0) -> bool:
+        """A variable, or a tensor made while tracing (a traced function's parameter or an op's result)."""
+        model = self.model
+        kinds = {v.kind for v in model.values_of(expr)}
+        if kinds & _VARIABLE_KINDS:
+            return True
+        if depth > 4:
+            return False
+        if isinstance(expr, ast.Call):
+            qualname = model.qualified_name(expr.func)
+            return qualname is not None and api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST)
+        if isinstance(expr, ast.BinOp):
+            return self.symbolic(expr.left, depth + 1) or self.symbolic(expr.right, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self.symbolic(expr.value, depth + 1)
+        if isinstance(expr, ast.Name):
+            bindings = list(model.reaching(expr))
+            if not bindings or any(model.trace_reason(b.stmt) is None for b in bindings):
+                return False  # captured from eager code: an EagerTensor still has .numpy() there
+            for binding in bindings:
+                if binding.how == "param":
+                    continue
+                value = getattr(binding.stmt, "value", None)
+                if binding.how not in ("assign", "annassign") or value is None or not self.symbolic(value, depth + 1):
+                    return False
+            return True
+        return False
+
+    def drop_fix(self, call: ast.Call, receiver: ast.AST):
+        model = self.model
+        child: ast.AST = call
+        parent = model.parent(call)
+        while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+            child, parent = parent, model.parent(parent)
+        if isinstance(parent, ast.keyword):
+            parent = model.parent(parent)
+        elif not (isinstance(parent, ast.Call) and any(a is child for a in parent.args)):
+            return None
+        if not isinstance(parent, ast.Call) or parent.func is child:
+            return None
+        consumer = parent.func
+        qualname = model.qualified_name(consumer)
+        takes_tensor = (
+            (qualname is not None and (api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST)
+                                        or qualname in ("tensorflow.print", "tensorflow.compat.v1.print")))
+            or (isinstance(consumer, ast.Attribute) and consumer.attr in api.UPDATE_METHODS
+                and {v.kind for v in model.values_of(consumer.value)} & _VARIABLE_KINDS)
+            or (isinstance(consumer, ast.Name) and consumer.id in _TENSOR_CONSUMING_BUILTINS and not model.reaching(consumer))
+        )
+        if not takes_tensor:
+            return None
+        text = self.text(receiver)
+        if precedence(receiver) < 15:
+            text = f"({text})"
+        return self.fix("Use the tensor instead of `.numpy()`", self.replace(call, text), safe=False)
+

@@ -115,8 +115,12 @@ class TraceTiming:
             return self._between_traces(stmt, None, reason)
         if model.trace_reason(func) is not None:
             return False  # runs while tracing: TFV304's concern, not a later write
-        if self.is_setup(func, reason):
+        if self.is_setup(func):
             return False
+        root = reason.origin.root
+        if any(a is func for a in model.ancestors(root)):
+            # The traced function is made anew by every run of `func`: only the order inside counts.
+            return self._between_traces(stmt, func, reason)
         if any(model.enclosing_function(t) is func for t in self.triggers(reason)):
             return self._between_traces(stmt, func, reason)
         sites = self.graph.sites(func)
@@ -128,15 +132,15 @@ class TraceTiming:
             self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in sites
         )
 
-    def is_setup(self, func: ast.AST, reason: TraceReason) -> bool:
+    def is_setup(self, func: ast.AST) -> bool:
+        """`__init__`, `build` and the like; `compile` of a Keras model, which drops Keras's cached
+        traced functions (measured)."""
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         if func.name in INIT_METHODS:
             return True
-        return func.name == "compile" and isinstance(self.model.parent(func), ast.ClassDef) and reason.origin.how in (
-            "keras",
-            "compile",
-        )
+        owner = self.model.parent(func)
+        return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
 
     def _between_traces(self, stmt: ast.AST, container: ast.AST | None, reason: TraceReason) -> bool:
         """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it."""

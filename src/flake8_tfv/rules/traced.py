@@ -4,6 +4,7 @@ trace time only, and `.numpy()`. Stale captures are in captures.py, retracing in
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_right_operand, precedence
@@ -27,9 +28,19 @@ KERAS_STATE_ERROR = (
 )
 
 
+_TRACED_FUNCTIONS: "weakref.WeakKeyDictionary[SemanticModel, list[ast.AST]]" = weakref.WeakKeyDictionary()
+
+
 def traced_functions(model: SemanticModel) -> list[ast.AST]:
     """Every function whose body runs while TensorFlow traces (nested ones included)."""
-    return [n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES) and model.trace_reason(n) is not None]
+    found = _TRACED_FUNCTIONS.get(model)
+    if found is None:
+        if model.traced:
+            found = [n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES) and model.trace_reason(n) is not None]
+        else:
+            found = []
+        _TRACED_FUNCTIONS[model] = found
+    return found
 
 
 def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
@@ -364,10 +375,15 @@ def _is_static(node: ast.AST) -> bool:
     return False
 
 
+def counts_traces(key: str | None) -> bool:
+    """`trace_count += 1`, `tracing_log.append(...)`: counting traces on purpose (tests, tutorials)."""
+    return key is not None and "trac" in key.lower()
+
+
 def outer_container(model: SemanticModel, expr: ast.AST) -> list | None:
     """The bindings of a name or `self.attr` that traced code reaches from outside, holding a
     Python or NumPy value; None when it is local, unknown or something else."""
-    if not isinstance(expr, (ast.Name, ast.Attribute)) or dotted_path(expr) is None:
+    if not isinstance(expr, (ast.Name, ast.Attribute)) or dotted_path(expr) is None or counts_traces(dotted_path(expr)):
         return None
     if isinstance(expr, ast.Attribute) and not any(
         v.kind is Kind.INSTANCE for v in model.values_of(expr.value)
@@ -402,7 +418,8 @@ class TraceTimeSideEffect(Rule):
         Precision decisions: `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
-        Logging calls are not reported. Code under `if tf.executing_eagerly():` and functions passed to
+        Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
+        and not reported. Logging calls are not reported. Code under `if tf.executing_eagerly():` and functions passed to
         `tf.py_function` run eagerly and are not reported.
     """
     why = """
@@ -505,7 +522,7 @@ class TraceTimeSideEffect(Rule):
             if key is None:
                 return None
             shown = f"{key} {OPERATOR_SYMBOLS[type(stmt.op)]}= ..."
-        if not self.outer_state(target, func):
+        if not self.outer_state(target, func) or counts_traces(key):
             return None
         previous = list(model.replaced(target))
         kinds = {v.kind for b in previous for v in b.values}

@@ -143,7 +143,8 @@ class TraceTiming:
         return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
 
     def _between_traces(self, stmt: ast.AST, container: ast.AST | None, reason: TraceReason) -> bool:
-        """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it."""
+        """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it
+        (for a `Dataset.map` function, a trace before it is enough: the dataset is used later)."""
         model = self.model
         here = [t for t in self.triggers(reason) if model.enclosing_function(t) is container]
         if not here:
@@ -154,6 +155,8 @@ class TraceTiming:
         position = _position(stmt)
         if not any(_position(t) < position for t in here):
             return False
+        if reason.origin.how == "dataset":
+            return True  # the dataset keeps the function traced by `map`; every later element uses it
         resets = []
         if reason.origin.how in ("keras", "compile"):
             # `model.compile(...)` drops Keras's cached traced functions (measured).

@@ -245,12 +245,12 @@ class StaleCapturedValue(Rule):
     """
     fix_safety = """
         Unsafe, and offered only for a number written with `=`, `+=`, `-=`, `*=` or `/=` where every
-        write is in this file and the first value is a numeric literal: the first binding becomes
+        write is in this file and the first value is a float literal: the first binding becomes
         `tf.Variable(<value>, trainable=False)` and each later write an `.assign(...)` /
         `.assign_add(...)` / `.assign_sub(...)` (a `global x` left without a write is removed). Code
-        that uses the name as a Python number (`range(n)`, formatting, `if`) then sees a variable, and an
-        int literal makes an int32 variable that does not mix with float tensors. No fix for strings,
-        lists, dicts, NumPy arrays, tensors or values set from elsewhere.
+        that uses the name as a Python number (formatting, `if`, arithmetic with float64 tensors) then
+        sees a float32 variable. No fix for ints (an int32 variable does not mix with float tensors),
+        strings, lists, dicts, NumPy arrays, tensors, or values first set from a parameter.
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -312,8 +312,8 @@ class StaleCapturedValue(Rule):
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or dotted_path(stmt.targets[0]) is None:
             return None
         literal = _numeric_literal(stmt.value)
-        if literal is None:
-            return None
+        if literal is not float:
+            return None  # an int would make an int32 variable, which does not mix with float tensors
         edits = [self.replace(stmt.value, f"{tf}.Variable({self.text(stmt.value)}, trainable=False)")]
         for write in later:
             edit = self.assign_edit(write, literal)
@@ -463,10 +463,11 @@ class CapturedVariableRebound(Rule):
                 old = [v for b in model.replaced(write.node) for v in b.values if v.kind is Kind.VARIABLE] or created
                 line = min((v.line for v in old if v.line), default=None)
                 where = f" (created on line {line})" if line else ""
+                shown = self.text(write.node)
                 message = (
-                    f"`{capture.key} = ...` rebinds a variable{where} that traced {describe(model, capture.func)} "
+                    f"`{shown} = ...` rebinds a variable{where} that traced {describe(model, capture.func)} "
                     f"captured: the traced function keeps using the old variable, silently; update it in place "
-                    f"with `{capture.key}.assign(...)`"
+                    f"with `{shown}.assign(...)`"
                 )
                 yield self.diagnostic(stmt, message, self.assign_fix(write))
 

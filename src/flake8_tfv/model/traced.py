@@ -92,6 +92,16 @@ def is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
     return model.qualified_name(expr) in api.TF_FUNCTION
 
 
+def applies_tf_function(model: "SemanticModel", call: ast.Call) -> bool:
+    """`tf.function(f, ...)` or `tf.function(jit_compile=True)(f)`: `call.args[0]` is wrapped."""
+    if not call.args:
+        return False
+    func = call.func
+    if isinstance(func, ast.Call):
+        return not func.args and is_tf_function(model, func.func)
+    return is_tf_function(model, func)
+
+
 def _true(expr: ast.AST | None) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is True
 
@@ -207,11 +217,8 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
                             mark(item, "keras", "traced by Keras fit/evaluate/predict")
         elif isinstance(node, ast.Call):
             func = node.func
-            # tf.function(f) and tf.function(jit_compile=True)(f)
-            if (is_tf_function(model, func) and not isinstance(func, ast.Call)) or (
-                isinstance(func, ast.Call) and is_tf_function(model, func.func)
-            ):
-                if node.args and not functions_off:
+            if applies_tf_function(model, node):  # tf.function(f), tf.function(jit_compile=True)(f)
+                if not functions_off:
                     for target in graph.function_values(node.args[0]):
                         mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node)
             elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..diagnostic import Diagnostic
 from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
-from ..model.traced import TraceReason, function_name, is_tf_function
+from ..model.traced import TraceReason, applies_tf_function, function_name, is_tf_function
 from ..model.values import Kind
 from .base import Rule
 from .traced import tensorflow_alias
@@ -239,8 +239,11 @@ class TfFunctionInLoop(Rule):
                 if not self.collected(node) and not self.wraps_loop_item(node.args[0]):
                     site = node
                     loops = model.enclosing_loops(node)
-            if site is None or not loops or model.trace_reason(node) is not None:
+            if site is None or not loops:
                 continue
+            context = model.enclosing_function(node)
+            if context is not None and model.trace_reason(context) is not None:
+                continue  # inside traced code: runs once per trace of the outer function
             loop = loops[0]
             message = (
                 f"`tf.function` is applied inside the loop on line {loop.lineno}: every iteration makes a new "
@@ -251,10 +254,7 @@ class TfFunctionInLoop(Rule):
             yield self.diagnostic(site, message)
 
     def applies_tf_function(self, call: ast.Call) -> bool:
-        func = call.func
-        if isinstance(func, ast.Call):
-            return is_tf_function(self.model, func.func)
-        return is_tf_function(self.model, func)
+        return applies_tf_function(self.model, call)
 
     def collected(self, expr: ast.AST) -> bool:
         parent = self.model.parent(expr)

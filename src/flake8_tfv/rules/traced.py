@@ -138,6 +138,10 @@ def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     or after an early `if self.v is not None: return ...`: created once, on the first trace."""
     child = node
     for ancestor in model.ancestors(node):
+        for block in ("body", "orelse", "finalbody"):
+            stmts = getattr(ancestor, block, None)
+            if isinstance(stmts, list) and contains(stmts, child) and _after_early_exit(model, stmts, child, func):
+                return True
         if ancestor is func:
             break
         if isinstance(ancestor, ast.If):
@@ -146,12 +150,6 @@ def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
                     continue
                 if contains(ancestor.body if missing else ancestor.orelse, child):
                     return True
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.Try, ast.If, ast.For, ast.While)):
-            for block in ("body", "orelse", "finalbody"):
-                stmts = getattr(ancestor, block, None)
-                if isinstance(stmts, list) and contains(stmts, child):
-                    if _after_early_exit(model, stmts, child, func):
-                        return True
         child = ancestor
     return False
 
@@ -524,16 +522,42 @@ class TraceTimeSideEffect(Rule):
             shown = f"{key} {OPERATOR_SYMBOLS[type(stmt.op)]}= ..."
         if not self.outer_state(target, func) or counts_traces(key):
             return None
-        previous = list(model.replaced(target))
+        previous = self.outer_bindings(list(model.replaced(target)))
         kinds = {v.kind for b in previous for v in b.values}
-        if not previous or not kinds or not kinds <= {Kind.PYTHON} or not outside_trace(model, previous):
+        if not previous or not kinds or not kinds <= {Kind.PYTHON}:
             return None
+        text = self.text(stmt)
+        if "\n" not in text and len(text) <= 40:
+            shown = text
         message = (
             f"`{shown}` in traced {where} updates a Python value (set on line "
             f"{min(b.line for b in previous)}) only while TensorFlow traces the function, not on every call "
             f"(measured: a counter reached 1 after 5 calls); keep it in a `tf.Variable` and use `assign_add`"
         )
         return self.diagnostic(stmt, message)
+
+    def outer_bindings(self, bindings: list) -> list:
+        """The bindings from outside the trace that `bindings` continue (`self.n += 1` twice in a
+        row: the second one continues the first, which continues `__init__`'s); empty when one of
+        them starts inside the trace."""
+        model = self.model
+        found, todo, seen = [], list(bindings), set()
+        while todo:
+            binding = todo.pop()
+            if id(binding) in seen:
+                continue
+            seen.add(id(binding))
+            if model.trace_reason(binding.stmt) is None:
+                found.append(binding)
+            elif binding.how == "augassign" or binding.key in {
+                dotted_path(n) for n in ast.walk(getattr(binding.stmt, "value", binding.stmt)) if isinstance(n, (ast.Name, ast.Attribute))
+            }:
+                todo.extend(model.replaced(binding.node))
+            else:
+                return []
+            if len(seen) > 20:
+                return []
+        return found
 
     def outer_state(self, target: ast.AST, func: ast.AST) -> bool:
         """A global / nonlocal name of `func`, or an attribute of `self`."""
@@ -680,8 +704,9 @@ class TraceTimeRandomness(Rule):
                 per = "every element of the dataset" if reason and reason.origin.how == "dataset" else "every call"
                 shown = self.text(node.func)
                 if kind == "random":
+                    args = "(...)" if node.args or node.keywords else "()"
                     message = (
-                        f"`{shown}(...)` in traced {where} draws one number while TensorFlow traces the "
+                        f"`{shown}{args}` in traced {where} draws one number while TensorFlow traces the "
                         f"function; the graph keeps it as a constant, so {per} gets the same value; use `tf.random`"
                     )
                 else:

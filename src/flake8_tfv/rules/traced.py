@@ -351,6 +351,9 @@ MUTATING_METHODS = frozenset(
     {"append", "extend", "insert", "remove", "pop", "clear", "update", "setdefault", "add", "discard",
      "sort", "reverse", "popitem", "fill", "put", "resize", "itemset"}
 )
+# Those that accumulate: each trace adds to the object instead of replacing an entry by key
+# (`self.endpoints["head"] = x` in a Keras `call` hands tensors to the caller within one trace).
+ACCUMULATING_METHODS = frozenset({"append", "extend", "insert", "add", "appendleft", "extendleft"})
 # Values that print the same on every call: they are fixed when the function is traced.
 _STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "name", "ndim"})
 _PRINT_KEYWORDS_FOR_TF = frozenset({"sep", "end"})
@@ -407,13 +410,15 @@ class TraceTimeSideEffect(Rule):
         functions, and functions they call):
 
         - `print(...)` of a value (not of string literals alone);
-        - appending to or otherwise changing a list, dict, set or NumPy array that lives outside the
-          function (a module global, a closure variable, a `self` attribute): `log.append(x)`,
-          `self.history[k] = v`, `cache.update(...)`;
+        - adding to a list, set or deque that lives outside the function (a module global, a closure
+          variable, a `self` attribute): `log.append(x)`, `self.history.extend(xs)`, `seen.add(k)`,
+          and `counts[k] += 1` on such a dict;
         - `+=` (or `x = x + ...`) on a global, nonlocal or `self` attribute that holds a Python value:
           `global counter; counter += 1`, `self.steps += 1`.
 
-        Precision decisions: `print` of string literals only (a trace marker such as
+        Precision decisions: storing by key (`self.endpoints["head"] = x`, `cache.update(...)`) is not
+        reported: each trace replaces the entry, and Keras layers use it to hand tensors to their caller
+        within the same trace (EfficientNet's `endpoints`). `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
@@ -478,7 +483,7 @@ class TraceTimeSideEffect(Rule):
             )
             return self.diagnostic(call, message, self.print_fix(call))
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in ACCUMULATING_METHODS:
             bindings = outer_container(model, func.value)
             if bindings is not None:
                 key = dotted_path(func.value)
@@ -493,21 +498,21 @@ class TraceTimeSideEffect(Rule):
 
     def store_effect(self, stmt: ast.stmt, where: str, func: ast.AST) -> Diagnostic | None:
         model = self.model
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
+            bindings = outer_container(model, stmt.target.value)
+            if bindings is None:
+                return None
+            key = dotted_path(stmt.target.value)
+            message = (
+                f"`{key}[...] {OPERATOR_SYMBOLS[type(stmt.op)]}= ...` in traced {where} changes `{key}` (defined "
+                f"outside, line {min(b.line for b in bindings)}) only while TensorFlow traces it, not on every "
+                f"call; keep the count in a `tf.Variable` and use `assign_add`"
+            )
+            return self.diagnostic(stmt, message)
         if isinstance(stmt, ast.Assign):
             if len(stmt.targets) != 1:
                 return None
             target = stmt.targets[0]
-            if isinstance(target, ast.Subscript):
-                bindings = outer_container(model, target.value)
-                if bindings is None:
-                    return None
-                key = dotted_path(target.value)
-                message = (
-                    f"`{key}[...] = ...` in traced {where} changes `{key}` (defined outside, line "
-                    f"{min(b.line for b in bindings)}) only while TensorFlow traces it, not on every call; "
-                    f"return the values, or use a `tf.TensorArray` or a `tf.Variable`"
-                )
-                return self.diagnostic(stmt, message)
             key = dotted_path(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
             if key is None or not any(
                 dotted_path(n) == key for n in ast.walk(stmt.value) if isinstance(n, (ast.Name, ast.Attribute))

@@ -37,12 +37,29 @@ def _inside(model: SemanticModel, node: ast.AST, loops: list[ast.AST]) -> bool:
     return id(node) in ids or any(id(a) in ids for a in model.ancestors(node))
 
 
+# A handful of values costs a handful of traces, once, below TensorFlow's retracing warning
+# (it warns at 5 traces): `for i in range(3)` or a literal list of up to this many numbers.
+_FEW_VALUES = 4
+
+
 def _numbers(node: ast.AST) -> bool:
-    """A list or tuple literal of two or more different numbers."""
+    """A list or tuple literal of more than a handful of different numbers."""
     if not isinstance(node, (ast.List, ast.Tuple)):
         return False
     values = [e.value for e in node.elts if isinstance(e, ast.Constant) and type(e.value) in (int, float)]
-    return len(values) == len(node.elts) and len(set(values)) > 1
+    return len(values) == len(node.elts) and len(set(values)) > _FEW_VALUES
+
+
+def _few(iterable: ast.AST) -> bool:
+    """`range(3)`, `range(1, 4)`: a loop over at most a handful of literal values."""
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"):
+        return False
+    bounds = [a.value for a in iterable.args if isinstance(a, ast.Constant) and type(a.value) is int]
+    if len(bounds) != len(iterable.args) or not 1 <= len(bounds) <= 3:
+        return False
+    start, stop = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1])
+    step = bounds[2] if len(bounds) == 3 else 1
+    return step != 0 and len(range(start, stop, step)) <= _FEW_VALUES
 
 
 class PythonNumberRetraces(Rule):
@@ -59,7 +76,8 @@ class PythonNumberRetraces(Rule):
         scalars, which measurably do not retrace, or values of unknown type); a function with an
         `input_signature` is not reported (Python numbers are converted to tensors then: 1 trace); a
         call made from traced code is part of the caller's trace and is not reported; a `bool` flag
-        (2 traces at most) is not reported.
+        (2 traces at most) and a loop over a handful of literal values (`range(3)`, a list of up to 4
+        numbers: at most 4 traces, once, below TensorFlow's warning at 5) are not reported.
     """
     why = """
         Python numbers are part of a `tf.function`'s cache key: every new value is a new trace.
@@ -141,7 +159,7 @@ class PythonNumberRetraces(Rule):
                 kinds = {v.kind for v in binding.values}
                 if binding.how == "for" and isinstance(stmt, (ast.For, ast.AsyncFor)):
                     if stmt.target is binding.node and kinds <= _PYTHON and kinds:
-                        return True  # for i in range(...)
+                        return not _few(stmt.iter)  # for i in range(...)
                     if stmt.target is binding.node and _numbers(stmt.iter):
                         return True  # for lr in [0.1, 0.01]
                     if (

@@ -215,7 +215,8 @@ class StateCreatedInTracedCode(Rule):
         Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
         `if not self.built:` / `if not hasattr(self, "v"):`, or after an early
         `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
-        variable; anything created in `__init__` or `build`; layers that make no variables
+        variable; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
+        `@snt.once`; layers that make no variables
         (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers); code passed to
         `tf.py_function`.
     """
@@ -268,7 +269,9 @@ class StateCreatedInTracedCode(Rule):
     def check(self) -> Iterator[Diagnostic]:
         model = self.model
         for func in traced_functions(model):
-            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.name in INIT_METHODS:
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                func.name in INIT_METHODS or any(_runs_once(d) for d in func.decorator_list)
+            ):
                 continue
             for node in own_nodes(func):
                 if not isinstance(node, ast.Call):
@@ -342,6 +345,12 @@ class StateCreatedInTracedCode(Rule):
             if not (lazily_guarded(model, site, caller) or self.only_called_lazily(caller, depth + 1)):
                 return False
         return True
+
+
+def _runs_once(decorator: ast.AST) -> bool:
+    """`@snt.once` / `@once.once`: Sonnet's decorator that runs a method (its initializer) only once."""
+    path = dotted_path(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    return path is not None and path.rsplit(".", 1)[-1] == "once"
 
 
 # ---- TFV304 -----------------------------------------------------------------------------------

@@ -783,16 +783,20 @@ def _tf_random_equivalent(tf: str, qualname: str, call: ast.Call, text) -> str |
     if module == "numpy.random":
         if name == "uniform":
             a = _arguments(call, ["low", "high", "size"])
-            return a and build("uniform", _shape_text(a.get("size"), text), ("minval", a.get("low")), ("maxval", a.get("high")))
+            if a is None:
+                return None
+            return build("uniform", _shape_text(a.get("size"), text), ("minval", a.get("low")), ("maxval", a.get("high")))
         if name == "normal":
             a = _arguments(call, ["loc", "scale", "size"])
-            return a and build("normal", _shape_text(a.get("size"), text), ("mean", a.get("loc")), ("stddev", a.get("scale")))
+            if a is None:
+                return None
+            return build("normal", _shape_text(a.get("size"), text), ("mean", a.get("loc")), ("stddev", a.get("scale")))
         if name in ("rand", "randn") and not call.keywords:
             shape = "[" + ", ".join(text(d) for d in call.args) + "]"
             return f"{tf}.random.{'uniform' if name == 'rand' else 'normal'}({shape})"
         if name in ("random", "random_sample", "sample", "ranf"):
             a = _arguments(call, ["size"])
-            return a is not None and build("uniform", _shape_text(a.get("size"), text)) or None
+            return None if a is None else build("uniform", _shape_text(a.get("size"), text))
         if name == "randint":
             a = _arguments(call, ["low", "high", "size"])
             if not a or "low" not in a:
@@ -808,10 +812,14 @@ def _tf_random_equivalent(tf: str, qualname: str, call: ast.Call, text) -> str |
             return f"{tf}.random.uniform([])"
         if name == "uniform":
             a = _arguments(call, ["a", "b"])
-            return a and len(a) == 2 and build("uniform", "[]", ("minval", a["a"]), ("maxval", a["b"])) or None
+            if a is None or len(a) != 2:
+                return None
+            return build("uniform", "[]", ("minval", a["a"]), ("maxval", a["b"]))
         if name in ("gauss", "normalvariate"):
             a = _arguments(call, ["mu", "sigma"])
-            return a and len(a) == 2 and build("normal", "[]", ("mean", a["mu"]), ("stddev", a["sigma"])) or None
+            if a is None or len(a) != 2:
+                return None
+            return build("normal", "[]", ("mean", a["mu"]), ("stddev", a["sigma"]))
         if name == "randint":
             a = _arguments(call, ["a", "b"])
             if not a or len(a) != 2:

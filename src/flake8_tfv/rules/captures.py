@@ -398,6 +398,12 @@ class CapturedVariableRebound(Rule):
         (TFV102), updates computed from the variable itself (`v = v - x`, `v = tf.Variable(v * 2)`:
         TFV101/TFV105 report them with a better fix), and rebindings inside the traced function itself
         (TFV101, TFV104).
+
+        Precision decisions: the rebinding must be able to run between two calls of the traced
+        function (see TFV301); the only write of a name, run once, is what the trace captured and
+        never counts. A new value of unknown type is still reported (whatever it is, the trace keeps
+        the old variable), but gets no fix. A re-creation that TFV104/TFV105 also report is reported
+        by both: TFV302 adds which traced function goes stale.
     """
     why = """
         The trace holds the old variable's resource, not the name. Measured in TF 2.21: after

@@ -19,6 +19,20 @@ class CallGraph:
     def __init__(self, model: "SemanticModel"):
         self.model = model
         self._sites: dict[int, list[ast.Call]] | None = None
+        # One walk of the tree for everything the traced-code questions look through.
+        self.calls: list[ast.Call] = []
+        self.functions: list[ast.AST] = []  # defs and lambdas
+        self.classes: list[ast.ClassDef] = []
+        self.assigns: list[ast.Assign] = []
+        for node in ast.walk(model.tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, FUNCTION_NODES):
+                self.functions.append(node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+            elif isinstance(node, ast.Assign):
+                self.assigns.append(node)
 
     # ---- call -> functions ------------------------------------------------------------------
 
@@ -79,10 +93,9 @@ class CallGraph:
         """Every call in this file that may run `func`, in source order."""
         if self._sites is None:
             index: dict[int, list[ast.Call]] = {}
-            for node in ast.walk(self.model.tree):
-                if isinstance(node, ast.Call):
-                    for target in self.targets(node):
-                        index.setdefault(id(target), []).append(node)
+            for node in self.calls:
+                for target in self.targets(node):
+                    index.setdefault(id(target), []).append(node)
             for calls in index.values():
                 calls.sort(key=lambda c: (c.lineno, c.col_offset))
             self._sites = index

@@ -65,8 +65,8 @@ class TraceTiming:
         if root.how in ("keras", "compile"):
             return [
                 node
-                for node in ast.walk(model.tree)
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in KERAS_RUNNERS
+                for node in self.graph.calls
+                if isinstance(node.func, ast.Attribute) and node.func.attr in KERAS_RUNNERS
             ]
         if root.how == "dataset":
             return [root.site] if isinstance(root.site, ast.Call) else []
@@ -95,10 +95,9 @@ class TraceTiming:
                 # `self.step = tf.function(self._step)` called as `obj.step(x)` elsewhere.
                 owner = next((a for a in model.ancestors(site) if isinstance(a, ast.ClassDef)), None)
                 if owner is not None:
-                    for node in ast.walk(model.tree):
+                    for node in self.graph.calls:
                         if (
-                            isinstance(node, ast.Call)
-                            and isinstance(node.func, ast.Attribute)
+                            isinstance(node.func, ast.Attribute)
                             and node.func.attr == target.attr
                             and node not in calls
                             and any(owner in model.class_lineage(c) for c in self.graph.instance_classes(node.func.value))
@@ -162,9 +161,8 @@ class TraceTiming:
             # `model.compile(...)` drops Keras's cached traced functions (measured).
             resets = [
                 _position(node)
-                for node in ast.walk(container if container is not None else model.tree)
-                if isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                for node in self.graph.calls
+                if isinstance(node.func, ast.Attribute)
                 and node.func.attr == "compile"
                 and model.enclosing_function(node) is container
             ]

@@ -115,8 +115,8 @@ def _function_arguments(call: ast.Call) -> Iterator[ast.AST]:
 def find_eager(model: "SemanticModel") -> set[int]:
     """Functions of this file handed to `tf.py_function` and friends: they run eagerly."""
     eager: set[int] = set()
-    for node in ast.walk(model.tree):
-        if isinstance(node, ast.Call) and model.qualified_name(node.func) in EAGER_WRAPPERS:
+    for node in model.call_graph.calls:
+        if model.qualified_name(node.func) in EAGER_WRAPPERS:
             candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in ("func", "generator")]
             for arg in candidates:
                 eager.update(id(f) for f in model.call_graph.function_values(arg))
@@ -137,7 +137,7 @@ def _keras_run_eagerly(model: "SemanticModel") -> tuple[bool, set[int]]:
     """(every Keras class, ids of classes) whose models the file compiles with `run_eagerly=True`."""
     everything, classes = False, set()
     graph = model.call_graph
-    for node in ast.walk(model.tree):
+    for node in [*graph.calls, *graph.assigns]:
         receiver = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
             if any(k.arg == "run_eagerly" and _true(k.value) for k in node.keywords):
@@ -202,12 +202,13 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
         if id(func) not in traced and id(func) not in eager:
             traced[id(func)] = TraceReason(how, description, func, (function_name(model, func),), site)
 
-    for node in ast.walk(model.tree):
+    for node in graph.functions:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if not functions_off and any(is_tf_function(model, d) for d in node.decorator_list):
                 mark(node, "tf.function", "decorated with @tf.function")
-        elif isinstance(node, ast.ClassDef):
-            if functions_off or keras_off or id(node) in keras_off_classes:
+    if not (functions_off or keras_off):
+        for node in graph.classes:
+            if id(node) in keras_off_classes or not node.bases:
                 continue
             bases = model.class_bases(node)
             for base_names, methods in _KERAS_TRACED:
@@ -215,25 +216,25 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
                     for item in node.body:
                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in methods:
                             mark(item, "keras", "traced by Keras fit/evaluate/predict")
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if applies_tf_function(model, node):  # tf.function(f), tf.function(jit_compile=True)(f)
-                if not functions_off:
-                    for target in graph.function_values(node.args[0]):
-                        mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node)
-            elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
-                if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
-                    for arg in _function_arguments(node):
-                        for target in graph.function_values(arg):
-                            mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}", node)
-            elif isinstance(func, ast.Attribute) and func.attr == "compile" and not (functions_off or keras_off):
-                if _is_compile_receiver(model, node):
-                    for arg in _compiled_functions(node):
-                        for target in graph.function_values(arg):
-                            mark(target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node)
+    for node in graph.calls:
+        func = node.func
+        if applies_tf_function(model, node):  # tf.function(f), tf.function(jit_compile=True)(f)
+            if not functions_off:
+                for target in graph.function_values(node.args[0]):
+                    mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node)
+        elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
+            if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
+                for arg in _function_arguments(node):
+                    for target in graph.function_values(arg):
+                        mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}", node)
+        elif isinstance(func, ast.Attribute) and func.attr == "compile" and not (functions_off or keras_off):
+            if _is_compile_receiver(model, node):
+                for arg in _compiled_functions(node):
+                    for target in graph.function_values(arg):
+                        mark(target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node)
 
     # Functions of this file called from traced code are traced too (shortest chain first).
-    by_id = {id(n): n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES)}
+    by_id = {id(n): n for n in graph.functions}
     todo = deque(traced)
     while todo:
         caller = by_id.get(todo.popleft())

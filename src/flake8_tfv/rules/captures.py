@@ -63,8 +63,8 @@ class _Captures:
         self.captures: list[Capture] = []
         # Every place that changes an object in place, and every attribute store, indexed once.
         self._mutation_sites: list[tuple[ast.AST, ast.AST, ast.AST]] = []  # (changed expr, node, stmt)
-        for node in ast.walk(model.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS:
+        for node in model.call_graph.calls:
+            if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS:
                 self._mutation_sites.append((node.func.value, node, model.statement_of(node) or node))
         for target, stmt in model.item_assignments:
             self._mutation_sites.append((target.value, target, stmt))
@@ -311,31 +311,30 @@ class StaleCapturedValue(Rule):
         stmt = first.stmt
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or dotted_path(stmt.targets[0]) is None:
             return None
-        literal = _numeric_literal(stmt.value)
-        if literal is not float:
+        if _numeric_literal(stmt.value) is not float:
             return None  # an int would make an int32 variable, which does not mix with float tensors
         edits = [self.replace(stmt.value, f"{tf}.Variable({self.text(stmt.value)}, trainable=False)")]
         for write in later:
-            edit = self.assign_edit(write, literal)
+            edit = self.assign_edit(write)
             if edit is None:
                 return None
             edits.append(edit)
         edits.extend(self.unused_globals(capture, later))
         return self.fix(f"Hold `{capture.key}` in a non-trainable `tf.Variable` and assign to it", *edits, safe=False)
 
-    def assign_edit(self, write: Write, literal: type) -> Edit | None:
+    def assign_edit(self, write: Write) -> Edit | None:
         stmt = write.stmt
         if isinstance(stmt, ast.Assign):
-            if len(stmt.targets) != 1 or stmt.targets[0] is not write.node or not _numeric(stmt.value, literal):
+            if len(stmt.targets) != 1 or stmt.targets[0] is not write.node or not _numeric(stmt.value):
                 return None
             return self.replace(stmt, f"{self.text(write.node)}.assign({as_argument(stmt.value, self.text(stmt.value))})")
-        if isinstance(stmt, ast.AugAssign) and stmt.target is write.node and _numeric(stmt.value, literal):
+        if isinstance(stmt, ast.AugAssign) and stmt.target is write.node and _numeric(stmt.value):
             target, value = self.text(stmt.target), self.text(stmt.value)
             if isinstance(stmt.op, ast.Add):
                 return self.replace(stmt, f"{target}.assign_add({as_argument(stmt.value, value)})")
             if isinstance(stmt.op, ast.Sub):
                 return self.replace(stmt, f"{target}.assign_sub({as_argument(stmt.value, value)})")
-            if isinstance(stmt.op, (ast.Mult, ast.Div)) and not (literal is int and isinstance(stmt.op, ast.Div)):
+            if isinstance(stmt.op, (ast.Mult, ast.Div)):
                 operand = as_right_operand(stmt.value, value, stmt.op)
                 return self.replace(stmt, f"{target}.assign({target} {OPERATOR_SYMBOLS[type(stmt.op)]} {operand})")
         return None
@@ -371,14 +370,12 @@ def _numeric_literal(node: ast.AST) -> type | None:
     return None
 
 
-def _numeric(node: ast.AST, literal: type) -> bool:
-    """No string or container literal, and no float literal written into an int variable."""
+def _numeric(node: ast.AST) -> bool:
+    """No string, bool or container literal: a value a float variable can take."""
     for sub in ast.walk(node):
         if isinstance(sub, (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr, ast.ListComp, ast.DictComp)):
             return False
-        if isinstance(sub, ast.Constant) and not isinstance(sub.value, (int, float)) or isinstance(sub, ast.Constant) and isinstance(sub.value, bool):
-            return False
-        if literal is int and (isinstance(sub, ast.Constant) and isinstance(sub.value, float) or isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Div)):
+        if isinstance(sub, ast.Constant) and type(sub.value) not in (int, float):
             return False
     return True
 

@@ -246,7 +246,8 @@ class TfFunctionInLoop(Rule):
 
     def check(self) -> Iterator[Diagnostic]:
         model = self.model
-        for node in ast.walk(model.tree):
+        graph = model.call_graph
+        for node in [*graph.functions, *graph.calls]:
             site = None
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decorators = [d for d in node.decorator_list if is_tf_function(model, d)]

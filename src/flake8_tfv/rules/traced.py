@@ -36,7 +36,8 @@ def traced_functions(model: SemanticModel) -> list[ast.AST]:
     found = _TRACED_FUNCTIONS.get(model)
     if found is None:
         if model.traced:
-            found = [n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES) and model.trace_reason(n) is not None]
+            found = [n for n in model.call_graph.functions if model.trace_reason(n) is not None]
+            found.sort(key=lambda n: (n.lineno, n.col_offset))
         else:
             found = []
         _TRACED_FUNCTIONS[model] = found

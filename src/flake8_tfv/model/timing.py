@@ -60,7 +60,6 @@ class TraceTiming:
 
     def direct_triggers(self, reason: TraceReason) -> list[ast.Call]:
         """Calls that trace the root of `reason` themselves (not through a caller)."""
-        model = self.model
         root = reason.origin
         if root.how in ("keras", "compile"):
             return [

@@ -10,7 +10,7 @@ from typing import Iterator
 from ..codegen import OPERATOR_SYMBOLS, as_right_operand, precedence
 from ..diagnostic import Diagnostic
 from ..model import api
-from ..model.flow import ScopeFlow, dotted_path
+from ..model.flow import dotted_path
 from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
 from ..model.traced import function_name
@@ -122,16 +122,37 @@ def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
     return key in scope.global_names or key in scope.nonlocal_names or key not in scope.local_names
 
 
+def _none_test(test: ast.expr) -> tuple[str | None, bool]:
+    """(key, body runs only when key is unset) for `x is None`, `x is not None`, `not x`, `x`,
+    `hasattr(o, "x")` and their negations; (None, False) for anything else."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
+        comp = test.comparators[0]
+        if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            return dotted_path(test.left), isinstance(test.ops[0], ast.Is) != negated
+        return None, False
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
+        args = test.args
+        if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            base = dotted_path(args[0])
+            if base is not None:
+                return f"{base}.{args[1].value}", negated
+        return None, False
+    return dotted_path(test), negated
+
+
 def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
     """(key, body-runs-only-when-missing) for `x is None`, `not x`, `not hasattr(o, "x")`, and
     such tests joined by `and` (every part must hold, so each one guards)."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         for value in test.values:
-            key, missing = ScopeFlow._none_test(value)
+            key, missing = _none_test(value)
             if missing:
                 yield key, True
         return
-    yield ScopeFlow._none_test(test)
+    yield _none_test(test)
 
 
 def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:

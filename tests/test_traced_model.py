@@ -176,3 +176,39 @@ def test_trace_timing():
     # Before the first call, between two calls, after the last call, in a setter nobody here
     # calls, in `main` before its calls, in `main`'s loop around a call.
     assert writes == {4: False, 10: False, 12: True, 14: False, 18: True, 22: False, 25: True}
+
+
+def test_trace_timing_when_the_loop_makes_the_function_anew():
+    model = model_of("""
+        import tensorflow as tf
+
+        SIZE = 1
+
+        def scale(x):
+            return x * SIZE
+
+        for size in [1, 2, 3]:
+            SIZE = size
+            data = tf.data.Dataset.range(3).map(scale)
+
+        def double(x):
+            return x * SIZE
+
+        for size in [1, 2, 3]:
+            SIZE = size
+            step = tf.function(double)
+            step(1.0)
+
+        @tf.function
+        def triple(x):
+            return x * SIZE
+
+        for size in [1, 2, 3]:
+            SIZE = size
+            triple(1.0)
+    """)
+    timing = TraceTiming(model)
+    functions = {n.name: n for n in ast.walk(model.tree) if isinstance(n, ast.FunctionDef)}
+    writes = [n for n in ast.walk(model.tree) if isinstance(n, ast.Assign) and n.targets[0].id == "SIZE"][1:]
+    assert [timing.may_run_after_trace(w, model.trace_reason(functions[name]))
+            for w, name in zip(sorted(writes, key=lambda n: n.lineno), ["scale", "double", "triple"])] == [False, False, True]

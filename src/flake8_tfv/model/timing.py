@@ -142,21 +142,26 @@ class TraceTiming:
 
     def _between_traces(self, stmt: ast.AST, container: ast.AST | None, reason: TraceReason) -> bool:
         """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it
-        (for a `Dataset.map` function, a trace before it is enough: the dataset is used later)."""
+        (for a `Dataset.map` function, a trace before it is enough: the dataset is used later). A
+        loop that makes the traced function (or maps the dataset) anew every iteration traces it
+        afresh each time, so it does not count."""
         model = self.model
+        root = reason.origin
         here = [t for t in self.triggers(reason) if model.enclosing_function(t) is container]
         if not here:
             return False
-        loops = {id(loop) for loop in model.enclosing_loops(stmt)}
-        if any(loops & {id(loop) for loop in model.enclosing_loops(t)} for t in here):
+        made = root.site if root.site is not None else root.root
+        remade = {id(loop) for loop in model.enclosing_loops(made)}
+        loops = {id(loop) for loop in model.enclosing_loops(stmt)} - remade
+        if root.how != "dataset" and any(loops & {id(loop) for loop in model.enclosing_loops(t)} for t in here):
             return True
         position = _position(stmt)
         if not any(_position(t) < position for t in here):
             return False
-        if reason.origin.how == "dataset":
+        if root.how == "dataset":
             return True  # the dataset keeps the function traced by `map`; every later element uses it
         resets = []
-        if reason.origin.how in ("keras", "compile"):
+        if root.how in ("keras", "compile"):
             # `model.compile(...)` drops Keras's cached traced functions (measured).
             resets = [
                 _position(node)

@@ -265,11 +265,15 @@ class StaleCapturedValue(Rule):
             first = min(later, key=lambda w: (w.line, w.node.col_offset))
             change = "changed in place" if first.how == "mutate" else "rebound"
             more = f" (and {len(later) - 1} more write{'s' if len(later) > 2 else ''})" if len(later) > 1 else ""
+            held = self.what_it_holds(capture, kinds)
+            if held in ("a Python number", "a NumPy array", "a tensor (captured by value)", "a Python value"):
+                advice = "hold it in `tf.Variable(..., trainable=False)` and `.assign()` it, or pass it as a tensor argument"
+            else:
+                advice = "pass it as an argument (a new value re-traces), or keep what changes in a `tf.Variable`"
             message = (
-                f"`{capture.key}` holds {self.what_it_holds(capture, kinds)} that traced "
-                f"{describe(self.model, capture.func)} reads, but it is {change} on line {first.line}{more} "
-                f"after tracing: calls with the same signature keep the value from the first trace; "
-                f"hold it in `tf.Variable(..., trainable=False)` and `.assign()` it, or pass it as a tensor argument"
+                f"`{capture.key}` holds {held} that traced {describe(self.model, capture.func)} reads, but it is "
+                f"{change} on line {first.line}{more} after tracing: calls with the same signature keep the "
+                f"value from the first trace; {advice}"
             )
             yield self.diagnostic(capture.load, message, self.variable_fix(capture, later))
 

@@ -161,8 +161,8 @@ class TraceTimeSideEffect(Rule):
                 key = dotted_path(func.value)
                 message = (
                     f"`{key}.{func.attr}(...)` in traced {where} changes `{key}` (defined outside, line "
-                    f"{min(b.line for b in bindings)}) only while TensorFlow traces it, not on every call, and "
-                    f"what it stores are graph tensors that raise \"TypeError: ... is out of scope\" when used "
+                    f"{min(b.line for b in bindings)}) only while TensorFlow traces it, not on every call, and any "
+                    f"tensors it stores are graph tensors that raise \"TypeError: ... is out of scope\" when used "
                     f"later; return the values, or use a `tf.TensorArray` or a `tf.Variable`"
                 )
                 return self.diagnostic(call, message)

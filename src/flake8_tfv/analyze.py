@@ -123,8 +123,21 @@ def analyze(
             raise TooComplex() from None
         except Exception as err:  # noqa: BLE001
             found.append(_internal_error(rule.code, err))
+    found = _without_superseded(found, rules)
     found.sort(key=Diagnostic.sort_key)
     return found
+
+
+def _without_superseded(found: list[Diagnostic], rules) -> list[Diagnostic]:
+    """One finding per mistake: where a rule that supersedes others fires, theirs go on that line."""
+    superseding = {r.code: frozenset(r.supersedes) for r in rules if r.supersedes}
+    if not superseding:
+        return found
+    lines: dict[str, set[int]] = {}
+    for d in found:
+        lines.setdefault(d.code, set()).add(d.line)
+    dropped = {(code, line) for winner, losers in superseding.items() for line in lines.get(winner, ()) for code in losers}
+    return [d for d in found if (d.code, d.line) not in dropped]
 
 
 def _line_of_failure(err: BaseException) -> int:

@@ -14,12 +14,13 @@ from . import api
 from .flow import build_scope, dotted_path
 from .imports import ImportMap
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
+from .calls import CallGraph
 from .project import names_worth_resolving
-from .traced import TraceReason, find_traced
+from .traced import TraceReason, find_eager, find_traced
+from .values import UNKNOWN, Kind, Value, ValueSet
 
 if TYPE_CHECKING:
     from .project import Project
-from .values import UNKNOWN, Kind, Value, ValueSet
 from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
@@ -69,6 +70,9 @@ class SemanticModel:
 
         self.module_scope = Scope("module", tree, None)
         self._build()
+        # Traced code (TFV3xx): the call graph it follows, functions that run eagerly, and roots.
+        self.call_graph = CallGraph(self)
+        self.eager_functions: set[int] = find_eager(self)
         self.traced: dict[int, TraceReason] = find_traced(self)
 
     # ---- building ---------------------------------------------------------------------------
@@ -321,6 +325,8 @@ class SemanticModel:
         """Why the code at `node` is traced, or None when it runs eagerly as far as we know."""
         func = node if isinstance(node, FUNCTION_NODES) else self.enclosing_function(node)
         while func is not None:
+            if id(func) in self.eager_functions:
+                return None  # tf.py_function and friends run their function eagerly
             reason = self.traced.get(id(func))
             if reason is not None:
                 return reason

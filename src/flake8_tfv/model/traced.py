@@ -1,9 +1,20 @@
-"""Which functions TensorFlow traces into a graph, and why (the chain is named in messages)."""
+"""Which functions TensorFlow traces into a graph, and why (the chain is named in messages).
+
+Roots: `@tf.function` / `tf.function(f)` / `tf.function(jit_compile=True)(f)`; Keras `call`,
+`train_step`, `test_step`, `predict_step` of layers and models (and `call` of losses,
+`update_state`/`result` of metrics); functions passed to `Dataset.map/filter/...`; loss and metric
+functions passed to `model.compile`. Functions and methods of this file called from traced code
+are traced too, and so are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`)
+there. Functions handed to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is
+traced where the file turns tracing off (`tf.config.run_functions_eagerly(True)` at module level,
+`compile(run_eagerly=True)` for Keras).
+"""
 from __future__ import annotations
 
 import ast
+from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from . import api
 from .scopes import FUNCTION_NODES
@@ -15,70 +26,241 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TraceReason:
-    how: str  # "tf.function", "keras", "dataset", "called"
-    description: str  # e.g. "decorated with @tf.function", "called from traced `step` (line 12)"
+    how: str  # "tf.function", "keras", "dataset", "compile", "called"
+    description: str  # e.g. "decorated with @tf.function", "called from traced `step` on line 12"
     root: ast.AST  # the function whose tracing starts the chain
+    # Names from the root down to this function: ("step", "helper") for a helper called by step.
+    chain: tuple[str, ...] = ()
+    # The call that makes the root traced: `tf.function(f)`, `ds.map(f)`, `model.compile(loss=f)`.
+    site: ast.AST | None = None
+    root_reason: "TraceReason | None" = None  # for callees: why the root is traced
+
+    @property
+    def origin(self) -> "TraceReason":
+        """The reason of the root of the chain."""
+        return self.root_reason or self
+
+    def explain(self) -> str:
+        """"traced via `step` -> `helper`, where `step` is decorated with @tf.function", or the
+        root's own reason ("decorated with @tf.function")."""
+        if len(self.chain) > 1:
+            names = " -> ".join(f"`{n}`" for n in self.chain)
+            return f"traced via {names}, where `{self.chain[0]}` is {self.origin.description}"
+        return self.description
 
 
-def _function_defs(model: "SemanticModel", expr: ast.AST) -> list[ast.AST]:
-    if isinstance(expr, ast.Lambda):
-        return [expr]
-    return [
-        v.origin
-        for v in model.values_of(expr)
-        if v.kind is Kind.FUNCTION and isinstance(v.origin, FUNCTION_NODES)
-    ]
+# Keras classes whose methods fit/evaluate/predict trace, by base class.
+_LOSS_BASES = frozenset({"keras.losses.Loss", "keras.Loss", "tensorflow.keras.losses.Loss", "tf_keras.losses.Loss"})
+_METRIC_BASES = frozenset(
+    {"keras.metrics.Metric", "keras.Metric", "tensorflow.keras.metrics.Metric", "tf_keras.metrics.Metric"}
+)
+_KERAS_TRACED = (
+    (api.KERAS_BASES, api.TRACED_METHODS),
+    (_LOSS_BASES, frozenset({"call"})),
+    (_METRIC_BASES, frozenset({"update_state", "result"})),
+)
+# Calls whose function argument runs eagerly as a Python function, even from traced code.
+EAGER_WRAPPERS = frozenset(
+    {
+        "tensorflow.py_function",
+        "tensorflow.numpy_function",
+        "tensorflow.compat.v1.py_func",
+        "tensorflow.compat.v1.py_function",
+        "tensorflow.compat.v1.numpy_function",
+        "tensorflow.data.Dataset.from_generator",
+    }
+)
+_RUN_EAGERLY = frozenset(
+    {"tensorflow.config.run_functions_eagerly", "tensorflow.config.experimental_run_functions_eagerly"}
+)
+_COMPILE_FUNCTION_KEYWORDS = frozenset({"loss", "metrics", "weighted_metrics"})
 
 
-def _is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
+def function_name(model: "SemanticModel", func: ast.AST) -> str:
+    if isinstance(func, ast.Lambda):
+        return "<lambda>"
+    parent = model.parent(func)
+    if isinstance(parent, ast.ClassDef):
+        return f"{parent.name}.{func.name}"
+    return func.name
+
+
+def is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
+    """`tf.function` or `tf.function(...)` (a decorator or a wrapper)."""
     if isinstance(expr, ast.Call):
         expr = expr.func
     return model.qualified_name(expr) in api.TF_FUNCTION
 
 
+def applies_tf_function(model: "SemanticModel", call: ast.Call) -> bool:
+    """`tf.function(f, ...)` or `tf.function(jit_compile=True)(f)`: `call.args[0]` is wrapped."""
+    if not call.args:
+        return False
+    func = call.func
+    if isinstance(func, ast.Call):
+        return not func.args and is_tf_function(model, func.func)
+    return is_tf_function(model, func)
+
+
+def _true(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
+
+
+def _function_arguments(call: ast.Call) -> Iterator[ast.AST]:
+    yield from call.args
+    for keyword in call.keywords:
+        yield keyword.value
+
+
+def find_eager(model: "SemanticModel") -> set[int]:
+    """Functions of this file handed to `tf.py_function` and friends: they run eagerly."""
+    eager: set[int] = set()
+    for node in model.call_graph.calls:
+        if model.qualified_name(node.func) in EAGER_WRAPPERS:
+            candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in ("func", "generator")]
+            for arg in candidates:
+                eager.update(id(f) for f in model.call_graph.function_values(arg))
+    return eager
+
+
+def _tracing_turned_off(model: "SemanticModel") -> bool:
+    """`tf.config.run_functions_eagerly(True)` as a statement of the module itself."""
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            if model.qualified_name(call.func) in _RUN_EAGERLY and call.args and _true(call.args[0]):
+                return True
+    return False
+
+
+def _keras_run_eagerly(model: "SemanticModel") -> tuple[bool, set[int]]:
+    """(every Keras class, ids of classes) whose models the file compiles with `run_eagerly=True`."""
+    everything, classes = False, set()
+    graph = model.call_graph
+    for node in [*graph.calls, *graph.assigns]:
+        receiver = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+            if any(k.arg == "run_eagerly" and _true(k.value) for k in node.keywords):
+                receiver = node.func.value
+        elif isinstance(node, ast.Assign) and _true(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "run_eagerly":
+                    receiver = target.value
+        if receiver is None:
+            continue
+        local = graph.instance_classes(receiver)
+        if local:
+            for cls in local:
+                classes.update(id(c) for c in model.class_lineage(cls))
+        else:
+            everything = True
+    return everything, classes
+
+
+def _is_compile_receiver(model: "SemanticModel", call: ast.Call) -> bool:
+    receiver = call.func.value
+    if any(v.kind is Kind.LAYER for v in model.values_of(receiver)):
+        return True
+    if any(model.is_keras_class(cls) for cls in model.call_graph.instance_classes(receiver)):
+        return True
+    # `re.compile`, `builtins.compile` take no `loss=`; a Keras model does.
+    return any(k.arg == "loss" for k in call.keywords)
+
+
+def _compiled_functions(call: ast.Call) -> Iterator[ast.AST]:
+    values = [k.value for k in call.keywords if k.arg in _COMPILE_FUNCTION_KEYWORDS]
+    if len(call.args) > 1:
+        values.append(call.args[1])  # compile(optimizer, loss, ...) in Keras 2 and 3
+    for value in values:
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            yield from value.elts
+        elif isinstance(value, ast.Dict):
+            yield from value.values
+        else:
+            yield value
+
+
+def _walk_traced(node: ast.AST, eager: set[int]) -> Iterator[ast.AST]:
+    """The nodes of a traced function, not descending into functions that run eagerly."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not (isinstance(child, FUNCTION_NODES) and id(child) in eager):
+                stack.append(child)
+
+
 def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
     traced: dict[int, TraceReason] = {}
+    eager: set[int] = model.eager_functions
+    graph = model.call_graph
+    functions_off = _tracing_turned_off(model)
+    keras_off, keras_off_classes = _keras_run_eagerly(model)
 
-    def mark(func: ast.AST, how: str, description: str, root: ast.AST | None = None) -> None:
-        if id(func) not in traced:
-            traced[id(func)] = TraceReason(how, description, root or func)
+    def mark(func: ast.AST, how: str, description: str, site: ast.AST | None = None) -> None:
+        if id(func) not in traced and id(func) not in eager:
+            traced[id(func)] = TraceReason(how, description, func, (function_name(model, func),), site)
 
-    for node in ast.walk(model.tree):
+    for node in graph.functions:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if any(_is_tf_function(model, d) for d in node.decorator_list):
+            if not functions_off and any(is_tf_function(model, d) for d in node.decorator_list):
                 mark(node, "tf.function", "decorated with @tf.function")
-        elif isinstance(node, ast.ClassDef) and model.is_keras_class(node):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in api.TRACED_METHODS:
-                    mark(item, "keras", f"Keras traces `{node.name}.{item.name}` in fit/predict")
-        elif isinstance(node, ast.Call):
-            func = node.func
-            # tf.function(f) and tf.function(jit_compile=True)(f)
-            if (_is_tf_function(model, func) and not isinstance(func, ast.Call)) or (
-                isinstance(func, ast.Call) and _is_tf_function(model, func.func)
-            ):
-                if node.args:
-                    for target in _function_defs(model, node.args[0]):
-                        mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}")
-            elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
-                if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
-                    for arg in [*node.args, *(k.value for k in node.keywords)]:
-                        for target in _function_defs(model, arg):
-                            mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}")
+    if not (functions_off or keras_off):
+        for node in graph.classes:
+            if id(node) in keras_off_classes or not node.bases:
+                continue
+            bases = model.class_bases(node)
+            for base_names, methods in _KERAS_TRACED:
+                if bases & base_names:
+                    for item in node.body:
+                        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in methods:
+                            mark(item, "keras", "traced by Keras fit/evaluate/predict")
+    for node in graph.calls:
+        func = node.func
+        if applies_tf_function(model, node):  # tf.function(f), tf.function(jit_compile=True)(f)
+            if not functions_off:
+                for target in graph.function_values(node.args[0]):
+                    mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node)
+        elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
+            if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
+                for arg in _function_arguments(node):
+                    for target in graph.function_values(arg):
+                        mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}", node)
+        elif isinstance(func, ast.Attribute) and func.attr == "compile" and not (functions_off or keras_off):
+            if _is_compile_receiver(model, node):
+                for arg in _compiled_functions(node):
+                    for target in graph.function_values(arg):
+                        mark(target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node)
 
-    # Functions of this file called from traced code are traced too.
-    todo = list(traced)
-    by_id = {id(n): n for n in ast.walk(model.tree) if isinstance(n, FUNCTION_NODES)}
+    # Functions of this file called from traced code are traced too (shortest chain first).
+    by_id = {id(n): n for n in graph.functions}
+    todo = deque(traced)
     while todo:
-        caller = by_id.get(todo.pop())
+        caller = by_id.get(todo.popleft())
         if caller is None:
             continue
         reason = traced[id(caller)]
-        for node in ast.walk(caller):
-            if isinstance(node, ast.Call):
-                for target in _function_defs(model, node.func):
-                    if id(target) not in traced and target is not caller:
-                        name = getattr(caller, "name", "<lambda>")
-                        mark(target, "called", f"called from traced `{name}` on line {node.lineno}", reason.root)
-                        todo.append(id(target))
+        for node in _walk_traced(caller, eager):
+            if not isinstance(node, ast.Call):
+                continue
+            targets = [(t, "called from") for t in graph.targets(node)]
+            qualname = model.qualified_name(node.func) or ""
+            if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
+                # tf.cond(pred, true_fn, false_fn), tf.map_fn(fn, ...), tf.while_loop(cond, body, ...)
+                for arg in _function_arguments(node):
+                    targets.extend((t, f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in") for t in graph.function_values(arg))
+            for target, verb in targets:
+                if id(target) in traced or id(target) in eager or target is caller:
+                    continue
+                name = function_name(model, caller)
+                traced[id(target)] = TraceReason(
+                    "called",
+                    f"{verb} traced `{name}` on line {node.lineno}",
+                    reason.root,
+                    reason.chain + (function_name(model, target),),
+                    None,
+                    reason.origin,
+                )
+                todo.append(id(target))
     return traced

@@ -22,6 +22,8 @@ class Rule:
     example: ClassVar[str]  # code the rule flags (checked by the test suite)
     use_instead: ClassVar[str]  # the corrected code (checked to be silent)
     fix_safety: ClassVar[str]  # "Fix safety"
+    # Codes this rule replaces on a line where both fire (one finding per mistake, the sharper one).
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, model: SemanticModel):
         self.model = model
@@ -84,4 +86,9 @@ class Rule:
                 block(cls.fix_safety),
                 "",
             ]
+            + (
+                [f"Reported instead of {', '.join(cls.supersedes)} on a line where both apply.", ""]
+                if cls.supersedes
+                else []
+            )
         )

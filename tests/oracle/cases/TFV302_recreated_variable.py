@@ -1,4 +1,4 @@
-# oracle: TFV105
+# oracle: TFV302
 # fix: unsafe
 # before: {"outputs": [2.0, 2.0], "scale": 3.0}
 # after: {"outputs": [2.0, 3.0], "scale": 3.0}

@@ -1,4 +1,4 @@
-# oracle: TFV401
+# oracle: TFV303
 # fix: none
 # before: {"error": "ValueError", "singleton": true, "w": [1.0, 2.0]}
 # tf-semantics case 10: an optimizer built inside tf.function creates variables on every trace.

@@ -1,0 +1,102 @@
+"""Which functions of this file a call may run, and where each function is called from.
+
+Traced-code detection follows these edges into callees ("traced via `step` -> `helper`"), and
+the trace-timing questions of the TFV3xx rules follow them back to the callers.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .scopes import FUNCTION_NODES
+from .values import Kind
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
+
+
+class CallGraph:
+    def __init__(self, model: "SemanticModel"):
+        self.model = model
+        self._sites: dict[int, list[ast.Call]] | None = None
+        # One walk of the tree for everything the traced-code questions look through.
+        self.calls: list[ast.Call] = []
+        self.functions: list[ast.AST] = []  # defs and lambdas
+        self.classes: list[ast.ClassDef] = []
+        self.assigns: list[ast.Assign] = []
+        for node in ast.walk(model.tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, FUNCTION_NODES):
+                self.functions.append(node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+            elif isinstance(node, ast.Assign):
+                self.assigns.append(node)
+
+    # ---- call -> functions ------------------------------------------------------------------
+
+    def targets(self, call: ast.Call) -> list[ast.AST]:
+        """The functions and methods defined in this file that `call` may run."""
+        return self.function_values(call.func) or self._method_targets(call.func)
+
+    def function_values(self, expr: ast.AST) -> list[ast.AST]:
+        """Function definitions (or lambdas) that `expr` may evaluate to."""
+        if isinstance(expr, ast.Lambda):
+            return [expr]
+        found = [
+            v.origin
+            for v in self.model.values_of(expr)
+            if v.kind is Kind.FUNCTION and isinstance(v.origin, FUNCTION_NODES)
+        ]
+        if not found and isinstance(expr, ast.Attribute):
+            # `self.helper` handed on as a value (`tf.function(self._step)`, `ds.map(self.parse)`).
+            found = [m for cls in self.instance_classes(expr.value) for m in [self.method(cls, expr.attr)] if m]
+        return found
+
+    def _method_targets(self, func: ast.AST) -> list[ast.AST]:
+        if isinstance(func, ast.Attribute):
+            classes = self.instance_classes(func.value)
+            return [m for cls in classes for m in [self.method(cls, func.attr)] if m is not None]
+        # `obj(...)` runs `obj.__call__` (a Keras layer's `call` is a traced root of its own).
+        return [m for cls in self.instance_classes(func) for m in [self.method(cls, "__call__")] if m is not None]
+
+    def instance_classes(self, expr: ast.AST) -> list[ast.ClassDef]:
+        """Classes of this file that `expr` may be an instance of: `self` in a method, a name
+        bound to `C(...)`, or `super()` (then the bases, nearest first)."""
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super":
+            for ancestor in self.model.ancestors(expr):
+                if isinstance(ancestor, ast.ClassDef):
+                    return self.model.class_lineage(ancestor)[1:]
+            return []
+        classes: list[ast.ClassDef] = []
+        for value in self.model.values_of(expr):
+            if value.kind is Kind.INSTANCE and isinstance(value.origin, ast.ClassDef):
+                classes.append(value.origin)
+            elif value.kind is Kind.UNKNOWN and isinstance(value.origin, ast.Call):
+                for made_by in self.model.values_of(value.origin.func):
+                    if made_by.kind is Kind.CLASS and isinstance(made_by.origin, ast.ClassDef):
+                        classes.append(made_by.origin)
+        return classes
+
+    def method(self, cls: ast.ClassDef, name: str) -> ast.AST | None:
+        """The method `name` that instances of `cls` run, looked up through the bases in this file."""
+        for klass in self.model.class_lineage(cls):
+            for item in klass.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name:
+                    return item
+        return None
+
+    # ---- function -> calls ------------------------------------------------------------------
+
+    def sites(self, func: ast.AST) -> list[ast.Call]:
+        """Every call in this file that may run `func`, in source order."""
+        if self._sites is None:
+            index: dict[int, list[ast.Call]] = {}
+            for node in self.calls:
+                for target in self.targets(node):
+                    index.setdefault(id(target), []).append(node)
+            for calls in index.values():
+                calls.sort(key=lambda c: (c.lineno, c.col_offset))
+            self._sites = index
+        return self._sites.get(id(func), [])

@@ -1,0 +1,176 @@
+"""When traced code gets traced, and whether a write may happen after that.
+
+A Python value read by traced code is frozen at trace time (tf-semantics case 8b): a write to it
+matters only when it can run after a trace and before a later call of the same traced function.
+For a module-level (or enclosing-function) write that means a call that traces the function
+before it and one after it, or one in a loop around it; a write inside another function counts
+when that function runs at such a point, or, when this file never calls it (a callback, a setter
+called from elsewhere), at any time. Set-up methods (`__init__`, `build`, Keras `compile`, which
+measurably resets Keras's cached train/predict functions) never run after a trace that matters.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .semantic import INIT_METHODS
+from .traced import TraceReason
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
+
+# Keras methods that run the traced train/test/predict functions.
+KERAS_RUNNERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"})
+_MAX_CALLER_DEPTH = 4
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return (node.lineno, node.col_offset)
+
+
+class TraceTiming:
+    def __init__(self, model: "SemanticModel"):
+        self.model = model
+        self.graph = model.call_graph
+        self._triggers: dict[int, list[ast.Call]] = {}
+
+    # ---- what traces a root -----------------------------------------------------------------
+
+    def triggers(self, reason: TraceReason) -> list[ast.Call]:
+        """Calls that may trace the root of `reason`: calls of the traced function itself, then
+        the calls of every function that contains one (transitively)."""
+        root = reason.origin
+        cached = self._triggers.get(id(root.root))
+        if cached is not None:
+            return cached
+        found = list(self.direct_triggers(root))
+        seen: set[int] = set()
+        todo = list(found)
+        while todo:
+            call = todo.pop()
+            container = self.model.enclosing_function(call)
+            if container is None or id(container) in seen:
+                continue
+            seen.add(id(container))
+            for site in self.graph.sites(container):
+                found.append(site)
+                todo.append(site)
+        self._triggers[id(root.root)] = found
+        return found
+
+    def direct_triggers(self, reason: TraceReason) -> list[ast.Call]:
+        """Calls that trace the root of `reason` themselves (not through a caller)."""
+        root = reason.origin
+        if root.how in ("keras", "compile"):
+            return [
+                node
+                for node in self.graph.calls
+                if isinstance(node.func, ast.Attribute) and node.func.attr in KERAS_RUNNERS
+            ]
+        if root.how == "dataset":
+            return [root.site] if isinstance(root.site, ast.Call) else []
+        if root.site is None:  # @tf.function on the definition: its calls trace it
+            return list(self.graph.sites(root.root))
+        return self._wrapper_calls(root.site)
+
+    def _wrapper_calls(self, site: ast.Call) -> list[ast.Call]:
+        """Calls of what `tf.function(f)` returned: `tf.function(f)(x)`, or `g(x)` after `g = tf.function(f)`."""
+        model = self.model
+        parent = model.parent(site)
+        if isinstance(parent, ast.Call) and parent.func is site:
+            return [parent]
+        if not isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            return []
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        calls: list[ast.Call] = []
+        for target in targets:
+            binding = model.binding_of(target)
+            if binding is not None:
+                for use in model.uses_of(binding):
+                    call = model.parent(use)
+                    if isinstance(call, ast.Call) and call.func is use:
+                        calls.append(call)
+            if isinstance(target, ast.Attribute):
+                # `self.step = tf.function(self._step)` called as `obj.step(x)` elsewhere.
+                owner = next((a for a in model.ancestors(site) if isinstance(a, ast.ClassDef)), None)
+                if owner is not None:
+                    for node in self.graph.calls:
+                        if (
+                            isinstance(node.func, ast.Attribute)
+                            and node.func.attr == target.attr
+                            and node not in calls
+                            and any(owner in model.class_lineage(c) for c in self.graph.instance_classes(node.func.value))
+                        ):
+                            calls.append(node)
+        return calls
+
+    # ---- whether a write may come after a trace ---------------------------------------------
+
+    def may_run_after_trace(self, stmt: ast.AST, reason: TraceReason, depth: int = 0) -> bool:
+        model = self.model
+        func = model.enclosing_function(stmt)
+        if func is None:
+            return self._between_traces(stmt, None, reason)
+        if model.trace_reason(func) is not None:
+            return False  # runs while tracing: TFV304's concern, not a later write
+        if self.is_setup(func):
+            return False
+        root = reason.origin.root
+        if any(a is func for a in model.ancestors(root)):
+            # The traced function is made anew by every run of `func`: only the order inside counts.
+            return self._between_traces(stmt, func, reason)
+        if any(model.enclosing_function(t) is func for t in self.triggers(reason)):
+            return self._between_traces(stmt, func, reason)
+        sites = self.graph.sites(func)
+        if not sites:
+            return True  # called from elsewhere (a callback, another module): at any time
+        if depth >= _MAX_CALLER_DEPTH:
+            return False
+        return any(
+            self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in sites
+        )
+
+    def is_setup(self, func: ast.AST) -> bool:
+        """`__init__`, `build` and the like; `compile` of a Keras model, which drops Keras's cached
+        traced functions (measured)."""
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        if func.name in INIT_METHODS:
+            return True
+        owner = self.model.parent(func)
+        return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
+
+    def _between_traces(self, stmt: ast.AST, container: ast.AST | None, reason: TraceReason) -> bool:
+        """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it
+        (for a `Dataset.map` function, a trace before it is enough: the dataset is used later). A
+        loop that makes the traced function (or maps the dataset) anew every iteration traces it
+        afresh each time, so it does not count."""
+        model = self.model
+        root = reason.origin
+        here = [t for t in self.triggers(reason) if model.enclosing_function(t) is container]
+        if not here:
+            return False
+        made = root.site if root.site is not None else root.root
+        remade = {id(loop) for loop in model.enclosing_loops(made)}
+        loops = {id(loop) for loop in model.enclosing_loops(stmt)} - remade
+        if root.how != "dataset" and any(loops & {id(loop) for loop in model.enclosing_loops(t)} for t in here):
+            return True
+        position = _position(stmt)
+        if not any(_position(t) < position for t in here):
+            return False
+        if root.how == "dataset":
+            return True  # the dataset keeps the function traced by `map`; every later element uses it
+        resets = []
+        if root.how in ("keras", "compile"):
+            # `model.compile(...)` drops Keras's cached traced functions (measured).
+            resets = [
+                _position(node)
+                for node in self.graph.calls
+                if isinstance(node.func, ast.Attribute)
+                and node.func.attr == "compile"
+                and model.enclosing_function(node) is container
+            ]
+        return any(
+            _position(t) > position and not any(position < r < _position(t) for r in resets) for t in here
+        )
+

@@ -1,0 +1,528 @@
+"""TFV303 and TFV306: state created inside traced code (`tf.function`, Keras `call`/`train_step`,
+`Dataset.map` functions) and `.numpy()` there; and the helpers every TFV3xx rule shares (which
+code is traced, how to name it, lazy guards). Trace-time side effects and randomness are in
+trace_time.py, stale captures in captures.py, retracing in retracing.py."""
+from __future__ import annotations
+
+import ast
+import weakref
+from typing import Iterator
+
+from ..codegen import precedence
+from ..diagnostic import Diagnostic
+from ..model import api
+from ..model.flow import dotted_path
+from ..model.scopes import FUNCTION_NODES
+from ..model.semantic import INIT_METHODS, SemanticModel
+from ..model.traced import function_name
+from ..model.values import Kind
+from .base import Rule
+
+# ---- helpers shared by the TFV3xx rules --------------------------------------------------------
+
+_EXECUTING_EAGERLY = frozenset(
+    {"tensorflow.executing_eagerly", "tensorflow.compat.v1.executing_eagerly", "tensorflow.config.functions_run_eagerly"}
+)
+SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
+KERAS_STATE_ERROR = (
+    "ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built"
+)
+
+
+_TRACED_FUNCTIONS: "weakref.WeakKeyDictionary[SemanticModel, list[ast.AST]]" = weakref.WeakKeyDictionary()
+
+
+def traced_functions(model: SemanticModel) -> list[ast.AST]:
+    """Every function whose body runs while TensorFlow traces (nested ones included)."""
+    found = _TRACED_FUNCTIONS.get(model)
+    if found is None:
+        if model.traced:
+            found = [n for n in model.call_graph.functions if model.trace_reason(n) is not None]
+            found.sort(key=lambda n: (n.lineno, n.col_offset))
+        else:
+            found = []
+        _TRACED_FUNCTIONS[model] = found
+    return found
+
+
+def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's own body in source order; nested functions and classes are left
+    to themselves (their decorators and defaults run here, so they are visited)."""
+    stack: list[ast.AST] = [func.body] if isinstance(func, ast.Lambda) else list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FUNCTION_NODES + (ast.ClassDef,)):
+            parts = list(getattr(node, "decorator_list", []))
+            args = getattr(node, "args", None)
+            if args is not None:
+                parts += [d for d in args.defaults + args.kw_defaults if d is not None]
+            stack.extend(reversed(parts))
+            continue
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def describe(model: SemanticModel, func: ast.AST) -> str:
+    """"`helper` (traced via `step` -> `helper`, where `step` is decorated with @tf.function)"."""
+    name = function_name(model, func)
+    reason = model.traced.get(id(func))
+    if reason is not None:
+        return f"`{name}` ({reason.explain()})"
+    outer = model.enclosing_function(func)
+    while outer is not None and id(outer) not in model.traced:
+        outer = model.enclosing_function(outer)
+    if outer is None:
+        return f"`{name}`"
+    return f"`{name}` (defined in `{function_name(model, outer)}`, {model.traced[id(outer)].explain()})"
+
+
+def tensorflow_alias(model: SemanticModel) -> str | None:
+    """The name a module-level `import tensorflow [as tf]` binds, for code a fix writes."""
+    for stmt in model.tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "tensorflow":
+                    return alias.asname or "tensorflow"
+    return None
+
+
+def contains(block: list[ast.stmt], node: ast.AST) -> bool:
+    return any(stmt is node for stmt in block)
+
+
+def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Inside `if tf.executing_eagerly():` (or the `else` of its negation) within `func`."""
+    child = node
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            return False
+        if isinstance(ancestor, ast.If):
+            test, negated = ancestor.test, False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            if isinstance(test, ast.Call) and model.qualified_name(test.func) in _EXECUTING_EAGERLY:
+                if contains(ancestor.orelse if negated else ancestor.body, child):
+                    return True
+        child = ancestor
+    return False
+
+
+def outside_trace(model: SemanticModel, bindings) -> bool:
+    """Every binding is made outside traced code (a module global, a closure variable of an
+    eager function, an attribute set in `__init__`): what traced code reads as a capture."""
+    return bool(bindings) and all(model.trace_reason(b.stmt) is None for b in bindings)
+
+
+def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
+    """A guard key that outlives one trace: an attribute, or a global / free name of `func`."""
+    if "." in key:
+        return True
+    scope = model.scope_of_node.get(id(func))
+    if scope is None:
+        return False
+    return key in scope.global_names or key in scope.nonlocal_names or key not in scope.local_names
+
+
+def _none_test(test: ast.expr) -> tuple[str | None, bool]:
+    """(key, body runs only when key is unset) for `x is None`, `x is not None`, `not x`, `x`,
+    `hasattr(o, "x")` and their negations; (None, False) for anything else."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
+        comp = test.comparators[0]
+        if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            return dotted_path(test.left), isinstance(test.ops[0], ast.Is) != negated
+        return None, False
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
+        args = test.args
+        if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            base = dotted_path(args[0])
+            if base is not None:
+                return f"{base}.{args[1].value}", negated
+        return None, False
+    return dotted_path(test), negated
+
+
+def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
+    """(key, body-runs-only-when-missing) for `x is None`, `not x`, `not hasattr(o, "x")`, and
+    such tests joined by `and` (every part must hold, so each one guards)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            key, missing = _none_test(value)
+            if missing:
+                yield key, True
+        return
+    yield _none_test(test)
+
+
+def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Under `if self.v is None:` / `if v is None:` (global) / `if not self.built:` within `func`,
+    or after an early `if self.v is not None: return ...`: created once, on the first trace."""
+    child = node
+    for ancestor in model.ancestors(node):
+        for block in ("body", "orelse", "finalbody"):
+            stmts = getattr(ancestor, block, None)
+            if isinstance(stmts, list) and contains(stmts, child) and _after_early_exit(model, stmts, child, func):
+                return True
+        if ancestor is func:
+            break
+        if isinstance(ancestor, ast.If):
+            for key, missing in _guard_tests(ancestor.test):
+                if key is None or not _nonlocal_key(model, key, func):
+                    continue
+                if contains(ancestor.body if missing else ancestor.orelse, child):
+                    return True
+        child = ancestor
+    return False
+
+
+def _after_early_exit(model: SemanticModel, block: list[ast.stmt], stmt: ast.AST, func: ast.AST) -> bool:
+    for previous in block:
+        if previous is stmt:
+            return False
+        if isinstance(previous, ast.If) and previous.body and isinstance(previous.body[-1], (ast.Return, ast.Raise)):
+            for key, missing in _guard_tests(previous.test):
+                if key is not None and not missing and _nonlocal_key(model, key, func):
+                    return True
+    return False
+
+
+def is_builtin_call(model: SemanticModel, call: ast.Call, name: str) -> bool:
+    func = call.func
+    return isinstance(func, ast.Name) and func.id == name and not model.reaching(func)
+
+
+# ---- TFV303 -----------------------------------------------------------------------------------
+
+_KERAS_OPTIMIZER_MODULES = (
+    "keras.optimizers.",
+    "tensorflow.keras.optimizers.",
+    "tf_keras.optimizers.",
+    "tensorflow.optimizers.",
+)
+_METRIC_MODULES = ("keras.metrics.", "tensorflow.keras.metrics.", "tf_keras.metrics.")
+# Keras layers that make no variables, measured inside tf.function with Keras 3 (Dropout,
+# GaussianNoise and the random augmentation layers make a seed variable there; in tf_keras they
+# do not).
+_STATELESS_LAYERS = frozenset(
+    {
+        "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "Flatten", "Reshape",
+        "Permute", "RepeatVector", "Lambda", "Masking", "Identity", "Rescaling", "UnitNormalization",
+        "ActivityRegularization", "CenterCrop", "Resizing", "Concatenate", "Add", "Subtract",
+        "Multiply", "Average", "Maximum", "Minimum", "Dot", "MaxPooling1D", "MaxPooling2D",
+        "MaxPooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AveragePooling1D", "AveragePooling2D",
+        "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+        "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D", "ZeroPadding1D", "ZeroPadding2D",
+        "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "UpSampling1D", "UpSampling2D",
+        "UpSampling3D",
+    }
+)
+_STATELESS_TF_KERAS_LAYERS = frozenset(
+    {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout"}
+)
+
+
+class StateCreatedInTracedCode(Rule):
+    code = "TFV303"
+    # In traced code an optimizer made per call raises the singleton ValueError: that is the symptom.
+    supersedes = ("TFV401",)
+    name = "state-created-in-traced-code"
+    summary = "A variable, optimizer, metric or Keras layer is created inside traced code."
+    what = """
+        Finds `tf.Variable(...)`, `tf.compat.v1.get_variable`, `keras.Variable`, `K.variable`,
+        `self.add_weight(...)`, a Keras optimizer, a Keras metric, or a Keras layer that makes
+        weights, created inside a `@tf.function`, a Keras `call`/`train_step`, a `Dataset.map`
+        function, or a function called from one.
+
+        Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
+        `if not self.built:` / `if not hasattr(self, "v"):`, or after an early
+        `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
+        variable; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
+        `@snt.once`; layers that make no variables
+        (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers); code passed to
+        `tf.py_function`.
+    """
+    why = """
+        TensorFlow traces a function twice when it creates variables, and the second trace creates them
+        again, so an unguarded `v = tf.Variable(1.0)` in a `tf.function` fails already on the FIRST call,
+        and on every call after it, with
+
+        `ValueError: tf.function only supports singleton tf.Variables created on the first call. Make sure the tf.Variable is only created once or created outside tf.function.`
+
+        The same error comes from `self.v = tf.Variable(...)` in a `tf.function` method of a `tf.Module`,
+        from a Keras optimizer or metric constructed there (they make their `iterations`/`total`
+        variables), from a `Dense` layer created and called there, and from a `tf.Variable` in a
+        `Dataset.map` function; `with tf.init_scope():` does not help. In Keras 3, `self.add_weight`
+        inside `call` raises
+        `ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built.`
+        even eagerly. (A TF 2.21 quirk makes it worse: when the first trace created a variable and then
+        raised, later calls silently return `None`.)
+
+        Precision: only calls known to make state are reported; a layer class known to make no
+        variables is not (measured: `Flatten`, `Reshape`, `Activation`, pooling, merging, `Rescaling`
+        and `Lambda` work inside `tf.function`; Keras 3 `Dropout` and `GaussianNoise` do not, because
+        they make a seed variable). A guard on a local name (`v = None; if v is None: ...`) does not
+        count: it is re-run on every trace.
+    """
+    example = """
+        import tensorflow as tf
+
+        @tf.function
+        def step(x):
+            v = tf.Variable(1.0)
+            v.assign_add(x)
+            return v
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def step(x):
+            v.assign_add(x)
+            return v
+    """
+    fix_safety = """
+        No fix: where the state belongs (`__init__`, `build`, module level, a lazy guard) is a design
+        decision. The message names the traced function and how it is traced.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                func.name in INIT_METHODS or any(_runs_once(d) for d in func.decorator_list)
+            ):
+                continue
+            for node in own_nodes(func):
+                if not isinstance(node, ast.Call):
+                    continue
+                made = self.made(node)
+                if made is None:
+                    continue
+                if lazily_guarded(model, node, func) or self.only_called_lazily(func):
+                    continue
+                what, error = made
+                message = (
+                    f"`{self.text(node.func)}(...)` creates {what} inside traced {describe(model, func)}: "
+                    f"{error}; create it once, in `__init__`/`build` or outside the traced function, "
+                    f"or lazily under `if self.<name> is None:`"
+                )
+                yield self.diagnostic(node, message)
+
+    def made(self, call: ast.Call) -> tuple[str, str] | None:
+        model = self.model
+        singleton = f'TensorFlow raises "{SINGLETON_ERROR}" (already on the first call)'
+        for value in model.values_of(call):
+            if value.kind is Kind.VARIABLE and value.origin is call:
+                if value.api in api.VARIABLE_METHODS:
+                    return "a Keras weight", (
+                        f'Keras 3 raises "{KERAS_STATE_ERROR}" and under tf.function TensorFlow raises "{SINGLETON_ERROR}"'
+                    )
+                return "a variable", singleton
+        qualname = model.qualified_name(call.func)
+        if qualname is not None:
+            module, _, name = qualname.rpartition(".")
+            module += "."
+            if module in _KERAS_OPTIMIZER_MODULES and api.classify_call(qualname) is Kind.OPTIMIZER:
+                return "an optimizer", f"it makes its variables right there, and {singleton}"
+            if module in _METRIC_MODULES and name[:1].isupper() and name != "Metric":
+                return "a metric", f"it makes its variables right there, and {singleton}"
+            if api.classify_call(qualname) is Kind.LAYER:
+                stateless = name in _STATELESS_LAYERS or (
+                    qualname.startswith("tf_keras.") and name in _STATELESS_TF_KERAS_LAYERS
+                )
+                if not stateless:
+                    return "a Keras layer", f"it makes its weights when first called, and {singleton}"
+            return None
+        for cls in model.call_graph.instance_classes(call) if isinstance(call.func, ast.Name) else ():
+            if model.is_keras_class(cls) and self.class_makes_state(cls):
+                return "a Keras layer", f"it makes its weights when first called, and {singleton}"
+        return None
+
+    def class_makes_state(self, cls: ast.ClassDef) -> bool:
+        for klass in self.model.class_lineage(cls):
+            for node in ast.walk(klass):
+                if isinstance(node, ast.Call) and node is not None:
+                    for value in self.model.values_of(node):
+                        if value.kind in (Kind.VARIABLE, Kind.LAYER) and value.origin is node:
+                            return True
+        return False
+
+    def only_called_lazily(self, func: ast.AST, depth: int = 0) -> bool:
+        """A helper whose every call from traced code sits under a lazy guard (`if self.v is None:
+        self._create()`), directly or through its callers."""
+        model = self.model
+        reason = model.traced.get(id(func))
+        if reason is None or reason.how != "called" or depth > 4:
+            return False
+        sites = [s for s in model.call_graph.sites(func) if model.trace_reason(s) is not None]
+        if not sites:
+            return False
+        for site in sites:
+            caller = model.enclosing_function(site)
+            if caller is None:
+                return False
+            if not (lazily_guarded(model, site, caller) or self.only_called_lazily(caller, depth + 1)):
+                return False
+        return True
+
+
+def _runs_once(decorator: ast.AST) -> bool:
+    """`@snt.once` / `@once.once`: Sonnet's decorator that runs a method (its initializer) only once."""
+    path = dotted_path(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    return path is not None and path.rsplit(".", 1)[-1] == "once"
+
+
+# ---- shared with TFV301 and TFV304 --------------------------------------------------------------
+
+# Methods that change a list, dict, set or NumPy array in place.
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "clear", "update", "setdefault", "add", "discard",
+     "sort", "reverse", "popitem", "fill", "put", "resize", "itemset"}
+)
+
+
+# ---- TFV306 -----------------------------------------------------------------------------------
+
+_VARIABLE_KINDS = frozenset({Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT})
+# Calls that take a tensor where the code passed `x.numpy()`: dropping `.numpy()` keeps them working.
+_TENSOR_CONSUMING_BUILTINS = frozenset({"float", "int"})
+
+
+class NumpyInTracedCode(Rule):
+    code = "TFV306"
+    # In traced code `.numpy()` raises before any tape could lose the gradient.
+    supersedes = ("TFV403",)
+    name = "numpy-in-traced-code"
+    summary = "`.numpy()` is called on a tensor or variable inside traced code."
+    what = """
+        Finds `x.numpy()` inside traced code (`@tf.function`, Keras `call`/`train_step`,
+        `Dataset.map` functions, and what they call) when `x` is a variable, a parameter of the
+        traced function (a symbolic tensor while tracing), or a tensor computed in it.
+
+        Precision decisions: `.numpy()` on an eager tensor captured from outside (`t = tf.constant(3.)`
+        at module level) is not reported: it works while tracing (measured: returns 6.0 for `t.numpy() * 2`),
+        though the value is frozen. Receivers of unknown origin (`self.model(x).numpy()`) are not
+        reported. Code under `if tf.executing_eagerly():` and functions passed to `tf.py_function`
+        are not reported.
+    """
+    why = """
+        There are no NumPy values while a graph is traced. Measured in TF 2.21: `v.assign(v.numpy() + 2)`
+        inside a `tf.function` raises
+        `NotImplementedError: numpy() is only available when eager execution is enabled.`, and
+        `x.numpy()` on an argument raises
+        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'`. Keras `fit` traces
+        `train_step` and `call`, so code that worked when called eagerly fails there.
+    """
+    example = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def bump():
+            v.assign(v.numpy() + 2)
+    """
+    use_instead = """
+        import tensorflow as tf
+
+        v = tf.Variable(1.0)
+
+        @tf.function
+        def bump():
+            v.assign(v + 2)
+    """
+    fix_safety = """
+        Unsafe: `.numpy()` is dropped where the value goes straight into TensorFlow (a `tf.` op, a
+        variable's `assign*`, `tf.print`, arithmetic inside them, or `float()`/`int()`, which autograph
+        turns into casts), so the tensor is used instead of a NumPy copy. The result is a tensor where
+        the code had a NumPy value. Elsewhere (NumPy functions, Python logic) there is no fix.
+    """
+
+    def check(self) -> Iterator[Diagnostic]:
+        model = self.model
+        for func in traced_functions(model):
+            where = describe(model, func)
+            for node in own_nodes(func):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "numpy"
+                    and not node.args
+                    and not node.keywords
+                ):
+                    continue
+                receiver = node.func.value
+                if not self.symbolic(receiver) or eager_only(model, node, func):
+                    continue
+                if {v.kind for v in model.values_of(receiver)} & _VARIABLE_KINDS:
+                    error = "NotImplementedError: numpy() is only available when eager execution is enabled."
+                else:
+                    error = "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'"
+                message = (
+                    f"`{self.text(receiver)}.numpy()` in traced {where}: there are no NumPy values while "
+                    f"TensorFlow traces, and it raises \"{error}\"; keep the computation in TensorFlow ops"
+                )
+                yield self.diagnostic(node, message, self.drop_fix(node, receiver))
+
+    def symbolic(self, expr: ast.AST, depth: int = 0) -> bool:
+        """A variable, or a tensor made while tracing (a traced function's parameter or an op's result)."""
+        model = self.model
+        kinds = {v.kind for v in model.values_of(expr)}
+        if kinds & _VARIABLE_KINDS:
+            return True
+        if depth > 4:
+            return False
+        if isinstance(expr, ast.Call):
+            qualname = model.qualified_name(expr.func)
+            return qualname is not None and api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST)
+        if isinstance(expr, ast.BinOp):
+            return self.symbolic(expr.left, depth + 1) or self.symbolic(expr.right, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self.symbolic(expr.value, depth + 1)
+        if isinstance(expr, ast.Name):
+            bindings = list(model.reaching(expr))
+            if not bindings or any(model.trace_reason(b.stmt) is None for b in bindings):
+                return False  # captured from eager code: an EagerTensor still has .numpy() there
+            for binding in bindings:
+                if binding.how == "param":
+                    continue
+                value = getattr(binding.stmt, "value", None)
+                if binding.how not in ("assign", "annassign") or value is None or not self.symbolic(value, depth + 1):
+                    return False
+            return True
+        return False
+
+    def drop_fix(self, call: ast.Call, receiver: ast.AST):
+        model = self.model
+        child: ast.AST = call
+        parent = model.parent(call)
+        while isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+            child, parent = parent, model.parent(parent)
+        if isinstance(parent, ast.keyword):
+            parent = model.parent(parent)
+        elif not (isinstance(parent, ast.Call) and any(a is child for a in parent.args)):
+            return None
+        if not isinstance(parent, ast.Call) or parent.func is child:
+            return None
+        consumer = parent.func
+        qualname = model.qualified_name(consumer)
+        takes_tensor = (
+            (qualname is not None and (api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST)
+                                        or qualname in ("tensorflow.print", "tensorflow.compat.v1.print")))
+            or (isinstance(consumer, ast.Attribute) and consumer.attr in api.UPDATE_METHODS
+                and {v.kind for v in model.values_of(consumer.value)} & _VARIABLE_KINDS)
+            or (isinstance(consumer, ast.Name) and consumer.id in _TENSOR_CONSUMING_BUILTINS and not model.reaching(consumer))
+        )
+        if not takes_tensor:
+            return None
+        text = self.text(receiver)
+        if precedence(receiver) < 15:
+            text = f"({text})"
+        return self.fix("Use the tensor instead of `.numpy()`", self.replace(call, text), safe=False)
+

@@ -70,3 +70,22 @@ def load_config(path: Path | None) -> Config:
         variable_factories=_string_list(table, "extend-variable-factories", path),
         exclude=_string_list(table, "exclude", path),
     )
+
+
+def settings_for(
+    config: Config,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    extend_ignore: list[str] = (),
+    factories: list[str] = (),
+) -> "Settings":
+    """The effective settings: command-line options over [tool.tfv] over the defaults."""
+    from .analyze import Settings  # config is read before any rule is needed
+
+    chosen_select = select or config.select or ["TFV"]
+    chosen_ignore = list(ignore or config.ignore) + list(extend_ignore)
+    return Settings(
+        select=tuple(chosen_select),
+        ignore=tuple(chosen_ignore),
+        variable_factories=tuple(config.variable_factories) + tuple(factories),
+    )

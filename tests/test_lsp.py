@@ -129,6 +129,13 @@ async def test_change_close_and_a_syntax_error_mid_typing(vscode: LanguageClient
     assert await editor.change(doc, typing) == []
     assert await editor.actions(doc, whole_line(3)) == []
     assert [d.code for d in await editor.change(doc, BAD)] == ["TFV101", "TFV102"]
+    # Saving publishes again (an editor may have dropped them); the text is still the editor's.
+    vscode.diagnostics.pop(doc)
+    vscode.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=doc)))
+    assert [d.code for d in await editor.diagnostics(doc)] == ["TFV101", "TFV102"]
+    # Code nested too deeply to parse: no findings, and the server goes on serving.
+    assert await editor.change(doc, BAD + "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n") == []
+    assert [d.code for d in await editor.change(doc, BAD)] == ["TFV101", "TFV102"]
     assert await editor.close(doc) == []
 
 

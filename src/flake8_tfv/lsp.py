@@ -29,7 +29,7 @@ from . import __version__
 from .analyze import INTERNAL_ERROR, Settings, SourceError
 from .config import Config, ConfigError, find_pyproject, load_config, settings_for
 from .diagnostic import Diagnostic
-from .fix import applies_cleanly, findings, fix_text
+from .fix import FixResult, applies_cleanly, findings, fix_text
 from .noqa import noqa_edit
 from .positions import UTF16, LineIndex
 from .rules import rule_by_code
@@ -53,6 +53,9 @@ class Analysis:
     text: str
     key: DocumentSettings
     findings: list[Diagnostic]
+    # `tfv fix` of this text, computed on the first request: editors ask for code actions at
+    # every move of the cursor, and fix-all re-analyses the text after every pass.
+    fixed: FixResult | None = None
 
 
 def _findings(text: str, settings: Settings, name: str) -> list[Diagnostic]:
@@ -288,10 +291,12 @@ class TfvLanguageServer(LanguageServer):
             try:
                 return fix_text(analysis.text, analysis.key.settings, unsafe=False, filename=to_fs_path(uri) or uri)
             except (SourceError, RecursionError):
-                return None
+                return FixResult(analysis.text, converged=False)
 
-        result = await asyncio.get_running_loop().run_in_executor(self.analyser, run)
-        if result is None or not result.converged or result.text == analysis.text:
+        if analysis.fixed is None:
+            analysis.fixed = await asyncio.get_running_loop().run_in_executor(self.analyser, run)
+        result = analysis.fixed
+        if not result.converged or result.text == analysis.text:
             return None
         index = LineIndex(analysis.text, self.encoding)
         return types.CodeAction(

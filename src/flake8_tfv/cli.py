@@ -17,7 +17,7 @@ from .fix import fix_text
 from .output import FORMATS, ToolError, write_github, write_json, write_sarif, write_statistics, write_text
 from .rules import all_rules, rule_by_code
 from .runner import Item, check_items, default_jobs
-from .sources import ReadError, SourceFile, decode_source, iter_python_files, read_source, write_atomic
+from .sources import ReadError, SourceFile, decode_source, iter_python_files, read_bytes, read_source, write_atomic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,11 +139,9 @@ class Run:
                 yield Item(name, sys.stdin.buffer.read())
                 continue
             try:
-                data = path.read_bytes()
-            except OSError as err:
-                message = {FileNotFoundError: "no such file", IsADirectoryError: "is a directory",
-                           PermissionError: "permission denied"}.get(type(err), err.strerror or str(err))
-                self.error(name, message, name)
+                data = read_bytes(path)
+            except ReadError as err:
+                self.error(name, str(err), name)
                 continue
             yield Item(name, data, os.path.abspath(path))
 

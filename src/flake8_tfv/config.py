@@ -4,11 +4,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+if TYPE_CHECKING:
+    from .analyze import Settings
 
 KNOWN_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude"}
 
@@ -78,7 +82,7 @@ def settings_for(
     ignore: list[str] | None = None,
     extend_ignore: list[str] = (),
     factories: list[str] = (),
-) -> "Settings":
+) -> Settings:
     """The effective settings: command-line options over [tool.tfv] over the defaults."""
     from .analyze import Settings  # config is read before any rule is needed
 

@@ -260,7 +260,8 @@ class TfvLanguageServer(LanguageServer):
             lsp_diag = self.lsp_diagnostic(index, diag)
             if diag.fix is not None and applies_cleanly(source, diag.fix):
                 safe = diag.fix.is_safe
-                title = f"Fix {diag.code}: {diag.fix.message}" if safe else f"Fix {diag.code} (unsafe fix, review it): {diag.fix.message}"
+                label = diag.code if safe else f"{diag.code} (unsafe fix, review it)"
+                title = f"Fix {label}: {diag.fix.message}"
                 fixes.append(
                     types.CodeAction(
                         title=title,

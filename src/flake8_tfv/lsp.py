@@ -114,6 +114,7 @@ class TfvLanguageServer(LanguageServer):
         self.configurations = Configurations(self.warn)
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task] = {}
+        self.running: dict[str, tuple[tuple, asyncio.Future]] = {}
         # One analysis at a time, off the event loop, so messages keep flowing while it runs.
         self.analyser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tfv-analysis")
 
@@ -150,14 +151,30 @@ class TfvLanguageServer(LanguageServer):
         cached = self.analyses.get(uri)
         if cached is not None and cached.version == version and cached.text == text and cached.key == key:
             return cached
-        found: list[Diagnostic] = []
-        if not key.excluded:
-            loop = asyncio.get_running_loop()
-            found = await loop.run_in_executor(self.analyser, _findings, text, key.settings, to_fs_path(uri) or uri)
-        analysis = Analysis(version, text, key, found)
-        if self.is_open(uri):
-            self.analyses[uri] = analysis
-        return analysis
+        # The analysis runs as its own task: a code action request for the same text waits for it
+        # instead of queueing a second one, and a lint cancelled by the next keystroke does not
+        # throw away work that a request is waiting for.
+        ident = (version, text, key)
+        running = self.running.get(uri)
+        if running is None or running[0] != ident:
+            task = asyncio.get_running_loop().create_task(self._analyse(uri, version, text, key))
+            task.add_done_callback(_retrieve_exception)
+            running = self.running[uri] = (ident, task)
+        return await asyncio.shield(running[1])
+
+    async def _analyse(self, uri: str, version: int | None, text: str, key: DocumentSettings) -> Analysis:
+        try:
+            found: list[Diagnostic] = []
+            if not key.excluded:
+                loop = asyncio.get_running_loop()
+                found = await loop.run_in_executor(self.analyser, _findings, text, key.settings, to_fs_path(uri) or uri)
+            analysis = Analysis(version, text, key, found)
+            if self.is_open(uri):
+                self.analyses[uri] = analysis
+            return analysis
+        finally:
+            if self.running.get(uri, (None, None))[1] is asyncio.current_task():
+                del self.running[uri]
 
     def lsp_diagnostic(self, index: LineIndex, diag: Diagnostic) -> types.Diagnostic:
         rule = rule_by_code(diag.code)
@@ -305,6 +322,12 @@ class TfvLanguageServer(LanguageServer):
             kind=FIX_ALL_KIND,
             edit=self.workspace_edit(uri, analysis.version, line_diff_edits(index, result.text)),
         )
+
+
+def _retrieve_exception(task: asyncio.Task) -> None:
+    # Whoever awaited the analysis has seen its error; without waiters asyncio would log it again.
+    if not task.cancelled():
+        task.exception()
 
 
 def _wanted(kind: str, only) -> bool:

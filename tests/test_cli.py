@@ -214,3 +214,15 @@ def test_rules_and_explain():
 def test_usage_error_exits_2():
     proc = subprocess.run([sys.executable, "-m", "flake8_tfv.cli", "check", "--no-such-flag"], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cross_module_facts_can_be_turned_off(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "base.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    (tmp_path / "train.py").write_text("import tensorflow as tf\nfrom base import step\n\nstep += 1\n")
+    assert "train.py:4:1: TFV102" in run("check", "train.py", cwd=tmp_path)[1]
+    assert run("check", "--no-cross-module", "train.py", cwd=tmp_path)[1] == ""
+    (tmp_path / "pyproject.toml").write_text("[tool.tfv]\ncross-module = false\n")
+    assert run("check", "train.py", cwd=tmp_path)[1] == ""
+    (tmp_path / "pyproject.toml").write_text("[tool.tfv]\ncross-module = 'no'\n")
+    assert "must be true or false" in run("check", "train.py", cwd=tmp_path)[2]

@@ -62,7 +62,7 @@ def test_the_corpus_is_not_empty():
 
 @pytest.mark.parametrize("path", FILES, ids=fixture_id)
 def test_findings(path: Path):
-    found = {(d.line, d.code) for d in findings(path.read_text(encoding="utf-8"), SETTINGS)}
+    found = {(d.line, d.code) for d in findings(path.read_text(encoding="utf-8"), SETTINGS, str(path))}
     assert found == expected(path)
 
 
@@ -84,8 +84,8 @@ def test_fix(path: Path, unsafe: bool):
     if not target.exists() and unsafe:
         target = fixed_path(path, unsafe=False)
     want = target.read_text(encoding="utf-8") if target.exists() else original
-    result = fix_text(original, SETTINGS, unsafe=unsafe)
+    result = fix_text(original, SETTINGS, unsafe=unsafe, filename=str(path))
     assert result.text == want
     assert not result.rejected
     # Idempotent: fixing the fixed text changes nothing.
-    assert fix_text(result.text, SETTINGS, unsafe=unsafe).text == result.text
+    assert fix_text(result.text, SETTINGS, unsafe=unsafe, filename=str(path)).text == result.text

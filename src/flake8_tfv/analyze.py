@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+import traceback
+import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
+from .model.project import project_for
 from .rules import Rule, all_rules
 from .text import SourceText
 
@@ -25,11 +29,20 @@ class SourceError(Exception):
         self.col = col
 
 
+class TooComplex(SourceError):
+    """The file parses, but is nested too deeply for the analysis to walk it."""
+
+    def __init__(self) -> None:
+        super().__init__("code nested too deeply to analyse")
+
+
 @dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ("TFV",)
     ignore: tuple[str, ...] = ()
     variable_factories: tuple[str, ...] = ()  # extra qualified names, e.g. "gpflow.Parameter"
+    cross_module: bool = True  # read facts from the project's other modules
+    src: tuple[str, ...] = ()  # the project's source folders, relative to its root (default: src/ and the root)
     rules: tuple[type[Rule], ...] | None = field(default=None, compare=False)  # None: all registered
 
     def is_selected(self, code: str) -> bool:
@@ -51,11 +64,16 @@ DEFAULT_SETTINGS = Settings()
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     try:
-        return ast.parse(text, filename=filename)
+        with warnings.catch_warnings():
+            # The user's code's SyntaxWarnings are the compiler's business, not the linter's output.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, filename=filename)
     except SyntaxError as err:
         raise SourceError(f"syntax error: {err.msg}", err.lineno or 1, max((err.offset or 1) - 1, 0)) from None
-    except (ValueError, RecursionError, MemoryError) as err:
-        raise SourceError(f"cannot parse: {type(err).__name__}: {err}") from None
+    except (RecursionError, MemoryError):
+        raise TooComplex() from None
+    except ValueError as err:  # for example a NUL byte
+        raise SourceError(f"cannot parse: {err}") from None
 
 
 def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -82,28 +100,51 @@ def analyze(
     if not rules:
         return []
     source = SourceText(text, lines)
+    project = module_name = None
+    if settings.cross_module and filename not in ("<unknown>", "-", "stdin"):
+        project = project_for(filename, settings.src)
+        if project is not None:
+            path = Path(filename)
+            module_name = project.module_name(path)
+            imports = ImportMap.from_tree(tree, project.package_of(path))
+            project.begin_file()
     try:
-        model = SemanticModel(tree, source, imports, settings.variable_factories)
-    except RecursionError:
-        return [_internal_error("the semantic model", "RecursionError: code nested too deeply to analyse")]
+        model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)
+    except (RecursionError, MemoryError):
+        raise TooComplex() from None
     except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run
-        return [_internal_error("the semantic model", f"{type(err).__name__}: {err}")]
+        return [_internal_error("the semantic model", err)]
     found: list[Diagnostic] = []
     for rule in rules:
         try:
-            found.extend(rule(model).check())
+            for diagnostic in rule(model).check():
+                found.append(diagnostic)
+        except (RecursionError, MemoryError):
+            raise TooComplex() from None
         except Exception as err:  # noqa: BLE001
-            found.append(_internal_error(rule.code, f"{type(err).__name__}: {err}"))
+            found.append(_internal_error(rule.code, err))
     found.sort(key=Diagnostic.sort_key)
     return found
 
 
-def _internal_error(where: str, what: str) -> Diagnostic:
+def _line_of_failure(err: BaseException) -> int:
+    """The line of the code being analysed when the linter failed: the innermost frame of the
+    traceback that holds an ast node in a local variable."""
+    for frame, _ in reversed(list(traceback.walk_tb(err.__traceback__))):
+        for value in frame.f_locals.values():
+            line = getattr(value, "lineno", None) if isinstance(value, ast.AST) else None
+            if isinstance(line, int) and line > 0:
+                return line
+    return 1
+
+
+def _internal_error(where: str, err: BaseException) -> Diagnostic:
+    line = _line_of_failure(err)
     return Diagnostic(
         INTERNAL_ERROR,
-        f"internal error in {where}: {what}; please report it with the file that caused it",
-        Position(1, 0),
-        Position(1, 0),
+        f"internal error in {where}: {type(err).__name__}: {err}; please report it with the file that caused it",
+        Position(line, 0),
+        Position(line, 0),
     )
 
 

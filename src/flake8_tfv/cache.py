@@ -7,6 +7,7 @@ parsed or written is ignored without a word: the cache may make a run faster, ne
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -49,16 +50,12 @@ def _code_fingerprint() -> str:
 
 
 def cache_key(settings: Settings) -> str:
+    # Every setting that takes part in Settings' equality, so one added later is in the key too.
+    effective = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.compare}
     material = json.dumps(
-        {
-            "format": _FORMAT,
-            "version": flake8_tfv.__version__,
-            "code": _code_fingerprint(),
-            "select": sorted(settings.select),
-            "ignore": sorted(settings.ignore),
-            "variable_factories": sorted(settings.variable_factories),
-        },
+        {"format": _FORMAT, "version": flake8_tfv.__version__, "code": _code_fingerprint(), "settings": effective},
         sort_keys=True,
+        default=repr,
     )
     return digest(material.encode())
 

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="gitignore-style pattern of paths to skip (repeatable)")
     common.add_argument("--variable-factories", type=lambda v: [f.strip() for f in v.split(",") if f.strip()], default=[],
                         metavar="NAMES", help="extra callables that create variables, e.g. gpflow.Parameter")
+    common.add_argument("--no-cross-module", action="store_true",
+                        help="do not read facts (base classes, imported variables) from the project's other modules")
     common.add_argument("--config", type=Path, metavar="PYPROJECT", help="read [tool.tfv] from this file")
     common.add_argument("--isolated", action="store_true", help="ignore configuration files")
     common.add_argument("--stdin-filename", metavar="NAME", help="the name shown for '-' (standard input)")
@@ -86,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace, config: Config) -> Settings:
     return settings_for(
-        config, select=args.select, ignore=args.ignore, extend_ignore=args.extend_ignore, factories=args.variable_factories
+        config,
+        select=args.select,
+        ignore=args.ignore,
+        extend_ignore=args.extend_ignore,
+        factories=args.variable_factories,
+        cross_module=not args.no_cross_module,
     )
 
 
@@ -188,9 +195,6 @@ def cmd_fix(run: Run, config: Config) -> int:
             result = fix_text(source.text, settings, unsafe=run.args.unsafe_fixes, filename=str(source.path))
         except SourceError as err:
             run.error(f"{source.path}:{err.line}:{err.col + 1}", f"{err.message} (file not fixed)")
-            continue
-        except RecursionError:
-            run.error(str(source.path), "code nested too deeply to analyse (file not fixed)")
             continue
         for diag in result.rejected:
             run.err.write(f"{source.path}:{diag.line}:{diag.col + 1}: {diag.code} fix not applied: it would not parse or would drop a comment\n")

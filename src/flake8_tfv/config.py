@@ -14,7 +14,9 @@ else:  # pragma: no cover
 if TYPE_CHECKING:
     from .analyze import Settings
 
-KNOWN_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude"}
+KNOWN_KEYS = {
+    "select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude", "cross-module", "src",
+}
 
 
 class ConfigError(Exception):
@@ -28,6 +30,8 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     variable_factories: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    cross_module: bool = True
+    src: list[str] = field(default_factory=list)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -46,6 +50,13 @@ def _string_list(table: dict, key: str, path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: [tool.tfv] {key} must be a list of strings")
     return list(value)
+
+
+def _boolean(table: dict, key: str, path: Path) -> bool:
+    value = table.get(key, True)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: [tool.tfv] {key} must be true or false")
+    return value
 
 
 def load_config(path: Path | None) -> Config:
@@ -73,6 +84,8 @@ def load_config(path: Path | None) -> Config:
         ignore=_string_list(table, "ignore", path) + _string_list(table, "extend-ignore", path),
         variable_factories=_string_list(table, "extend-variable-factories", path),
         exclude=_string_list(table, "exclude", path),
+        cross_module=_boolean(table, "cross-module", path),
+        src=_string_list(table, "src", path),
     )
 
 
@@ -82,6 +95,7 @@ def settings_for(
     ignore: list[str] | None = None,
     extend_ignore: list[str] = (),
     factories: list[str] = (),
+    cross_module: bool = True,
 ) -> Settings:
     """The effective settings: command-line options over [tool.tfv] over the defaults."""
     from .analyze import Settings  # config is read before any rule is needed
@@ -92,4 +106,6 @@ def settings_for(
         select=tuple(chosen_select),
         ignore=tuple(chosen_ignore),
         variable_factories=tuple(config.variable_factories) + tuple(factories),
+        cross_module=config.cross_module and cross_module,
+        src=tuple(config.src),
     )

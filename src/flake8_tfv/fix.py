@@ -6,12 +6,11 @@ line endings. A fix whose result does not parse, or that would drop a comment, i
 """
 from __future__ import annotations
 
-import ast
 import io
 import tokenize
 from dataclasses import dataclass, field
 
-from .analyze import Settings, analyze, selected
+from .analyze import Settings, SourceError, analyze, parse, selected
 from .diagnostic import Diagnostic, Edit, Fix
 from .noqa import without_suppressed
 from .text import SourceText, in_newline_style, split_lines
@@ -61,8 +60,8 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 def _parses(text: str) -> bool:
     try:
-        ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        parse(text)
+    except SourceError:
         return False
     return True
 

@@ -341,7 +341,11 @@ class ScopeFlow:
             if alias.name == "*":
                 continue
             local = alias.asname or alias.name.split(".", 1)[0]
-            self.bind_name(local, node, node, "import", frozenset({Value(Kind.MODULE, origin=node)}), state)
+            values = frozenset({Value(Kind.MODULE, origin=node)})
+            if isinstance(node, ast.ImportFrom):
+                # `from .state import step`: what `step` holds over there, when the project says.
+                values = self.model.external_values(self.model.imports.aliases.get(local), local) or values
+            self.bind_name(local, node, node, "import", values, state)
         return state
 
     stmt_ImportFrom = stmt_Import
@@ -431,40 +435,44 @@ class ScopeFlow:
     def narrow(self, test: ast.expr, state: State) -> tuple[State, State]:
         """Split the state for `if x is None:` style guards (the lazy-creation pattern)."""
         body, orelse = dict(state), dict(state)
-        key, when_missing = self._none_test(test)
+        key, when_missing, absent = self._none_test(test)
         if key is not None:
             missing = body if when_missing else orelse
             present = orelse if when_missing else body
             current = self.lookup(key, state)
-            missing[key] = frozenset(b for b in current if any(v.kind in (Kind.NONE, Kind.UNKNOWN) for v in b.values))
+            if absent:  # `hasattr` is false: the attribute was never set on this path
+                missing[key] = _EMPTY
+            else:
+                missing[key] = frozenset(b for b in current if any(v.kind in (Kind.NONE, Kind.UNKNOWN) for v in b.values))
             present[key] = frozenset(b for b in current if any(v.kind is not Kind.NONE for v in b.values))
         return body, orelse
 
     @staticmethod
-    def _none_test(test: ast.expr) -> tuple[str | None, bool]:
-        """(key, True) when the body runs only if `key` is unset; (key, False) for the opposite."""
+    def _none_test(test: ast.expr) -> tuple[str | None, bool, bool]:
+        """(key, body runs only when key is unset, unset means absent rather than None)."""
+        negated = False
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            negated, test = True, test.operand
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
             comp = test.comparators[0]
             if isinstance(comp, ast.Constant) and comp.value is None:
                 key = dotted_path(test.left)
                 if isinstance(test.ops[0], ast.Is):
-                    return key, True
+                    return key, not negated, False
                 if isinstance(test.ops[0], ast.IsNot):
-                    return key, False
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            inner = test.operand
-            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "hasattr":
-                if len(inner.args) == 2 and isinstance(inner.args[1], ast.Constant) and isinstance(inner.args[1].value, str):
-                    base = dotted_path(inner.args[0])
-                    if base is not None:
-                        return f"{base}.{inner.args[1].value}", True
-            key = dotted_path(inner)
-            if key is not None:
-                return key, True
+                    return key, negated, False
+            return None, False, False
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
+            args = test.args
+            if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+                base = dotted_path(args[0])
+                if base is not None:
+                    return f"{base}.{args[1].value}", negated, True
+            return None, False, False
         key = dotted_path(test)
         if key is not None:
-            return key, False
-        return None, False
+            return key, negated, False
+        return None, False, False
 
     # ---- expressions ------------------------------------------------------------------------
 
@@ -514,6 +522,11 @@ class ScopeFlow:
             return next(iter(implicit)).values
         if any(v.kind is Kind.DATASET for v in receiver):
             return frozenset({Value(Kind.DATASET)})
+        if any(v.kind is Kind.MODULE for v in receiver):
+            root = key.split(".", 1)[0] if key else None
+            external = self.model.external_values(self.model.qualified_name(node), root or "")
+            if external:
+                return external
         return frozenset({UNKNOWN})
 
     def eval_Call(self, node: ast.Call, state: State) -> ValueSet:
@@ -533,6 +546,8 @@ class ScopeFlow:
             kind = api.classify_call(qualname)
             if kind is not Kind.UNKNOWN:
                 return Value(kind, origin=node, api=qualname)
+            if any(v.kind is Kind.FUNCTION and (v.api or "").startswith("factory:") for v in func_values):
+                return Value(Kind.VARIABLE, origin=node, api=qualname)
             return UNKNOWN
         if isinstance(func, ast.Attribute):
             method = func.attr

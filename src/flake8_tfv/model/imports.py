@@ -24,6 +24,21 @@ def canonical(qualname: str) -> str:
     return qualname
 
 
+def resolve_relative(module: str | None, level: int, package: str | None) -> str | None:
+    """`from ..a import b` in package `p.q` -> "p.a"; None when it cannot be resolved."""
+    if not level:
+        return module
+    if package is None:
+        return None
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return None  # beyond the top-level package: Python raises ImportError
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(p for p in base if p) or None
+
+
 class ImportMap:
     """Local name -> qualified name for every import in a file.
 
@@ -36,7 +51,9 @@ class ImportMap:
         self.aliases: dict[str, str] = {}
 
     @classmethod
-    def from_tree(cls, tree: ast.AST) -> "ImportMap":
+    def from_tree(cls, tree: ast.AST, package: str | None = None) -> "ImportMap":
+        """`package` is the dotted package of the file (for `from . import x`); without it,
+        relative imports stay unresolved."""
         imports = cls()
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -46,10 +63,13 @@ class ImportMap:
                     else:
                         top = alias.name.split(".", 1)[0]
                         imports.aliases[top] = top
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif isinstance(node, ast.ImportFrom):
+                module = resolve_relative(node.module, node.level, package)
+                if module is None:
+                    continue
                 for alias in node.names:
                     if alias.name != "*":
-                        imports.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                        imports.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
         return imports
 
     def uses_tensorflow(self, extra_roots: frozenset[str] = frozenset()) -> bool:

@@ -42,7 +42,7 @@ class Binding:
 
     def owned_variables(self) -> list[Value]:
         """Variables this binding owns: made here, or stored in an attribute (the object's state)."""
-        if self.is_attribute or self.how == "augassign":
+        if self.is_attribute or self.how in ("augassign", "import"):
             return [v for v in self.values if v.kind is Kind.VARIABLE]
         value = getattr(self.stmt, "value", None)
         return [v for v in self.values if v.kind is Kind.VARIABLE and v.origin is value]

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import api
 from .flow import build_scope, dotted_path
 from .imports import ImportMap
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
+from .project import names_worth_resolving
 from .traced import TraceReason, find_traced
+
+if TYPE_CHECKING:
+    from .project import Project
 from .values import UNKNOWN, Kind, ValueSet
 from ..text import SourceText
 
@@ -30,11 +34,17 @@ class SemanticModel:
         source: SourceText,
         imports: ImportMap | None = None,
         extra_factories: Iterable[str] = (),
+        project: "Project | None" = None,
+        module_name: str | None = None,
     ):
         self.tree = tree
         self.source = source
         self.imports = imports or ImportMap.from_tree(tree)
         self.variable_factories = api.VARIABLE_FACTORIES | frozenset(extra_factories)
+        self.project = project  # other modules of the linted project, or None for one-file facts
+        self.module_name = module_name
+        self._inherited: dict[tuple[int, str], Binding] = {}
+        self._worth_resolving: frozenset[str] | None = None
 
         self.bindings: dict[int, Binding] = {}  # id(target node) -> binding
         self.uses: dict[int, frozenset] = {}  # id(use node) -> reaching bindings
@@ -143,14 +153,50 @@ class SemanticModel:
                 bucket.append(binding)
 
     def _class_attributes(self, class_scope: Scope, exclude: ast.AST | None = None) -> dict[str, list[Binding]]:
-        """`self.<attr>` bindings made by the class's other methods and by its bases in this file."""
+        """`self.<attr>` bindings made by the class's other methods, by its bases in this file, and
+        by its bases in other modules of the project."""
         result: dict[str, list[Binding]] = {}
         for cls in self.class_lineage(class_scope.node):
             for attr, bindings in self.class_attrs.get(id(cls), {}).items():
                 kept = [b for b in bindings if b.scope.node is not exclude]
                 if kept:
                     result.setdefault(attr, []).extend(kept)
+            for facts in self.project_bases(cls):
+                for attr, values in facts.attributes.items():
+                    if attr not in result:
+                        result[attr] = [self._inherited_binding(class_scope, cls, attr, values)]
         return result
+
+    def _inherited_binding(self, scope: Scope, cls: ast.ClassDef, attr: str, values) -> Binding:
+        key = (id(cls), attr)
+        binding = self._inherited.get(key)
+        if binding is None:
+            name = scope.self_name or "self"
+            binding = Binding(f"{name}.{attr}", cls, cls, scope, "inherited", values)
+            self._inherited[key] = binding
+        return binding
+
+    def project_bases(self, class_node: ast.ClassDef) -> list:
+        """Facts of the bases of a class that are defined in other modules of the project."""
+        if self.project is None:
+            return []
+        found = []
+        for base in class_node.bases:
+            qualname = self.qualified_name(base)
+            facts = self.project.class_facts(qualname) if qualname else None
+            if facts is not None:
+                found.append(facts)
+        return found
+
+    def external_values(self, qualname: str | None, local_name: str | None = None):
+        """What a name of another project module holds, or None (also when it cannot matter here)."""
+        if self.project is None or qualname is None:
+            return None
+        if self._worth_resolving is None:
+            self._worth_resolving = names_worth_resolving(self.tree)
+        if local_name is not None and local_name not in self._worth_resolving:
+            return None
+        return self.project.value_of(qualname)
 
     # ---- queries ----------------------------------------------------------------------------
 
@@ -261,6 +307,8 @@ class SemanticModel:
                 qualname = self.qualified_name(base)
                 if qualname:
                     names.add(qualname)
+            for facts in self.project_bases(cls):
+                names |= facts.bases
         return names
 
     def is_keras_class(self, class_node: ast.ClassDef) -> bool:

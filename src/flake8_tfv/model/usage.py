@@ -68,3 +68,19 @@ def used_as_variable(model: "SemanticModel", node: ast.AST) -> bool:
                     return True
         child = ancestor
     return False
+
+
+def in_assertion(model: "SemanticModel", node: ast.AST) -> bool:
+    """The load is checked by an assertion (`assert ...`, `self.assertEqual(...)`,
+    `np.testing.assert_allclose(...)`): code that examines a value as an object of its own."""
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, ast.Assert):
+            return True
+        if isinstance(ancestor, ast.Call):
+            func = ancestor.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name.startswith("assert"):
+                return True
+        if isinstance(ancestor, ast.stmt):
+            return False
+    return False

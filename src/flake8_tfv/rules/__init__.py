@@ -24,7 +24,8 @@ def all_rules() -> tuple[type[Rule], ...]:
     for module in pkgutil.iter_modules(__path__):
         if module.name != "base":
             importlib.import_module(f"{__name__}.{module.name}")
-    rules = [r for r in _subclasses(Rule) if "code" in r.__dict__]
+    # Only the package's own modules: a Rule subclass defined elsewhere (a test's) is not registered.
+    rules = [r for r in _subclasses(Rule) if "code" in r.__dict__ and r.__module__.startswith(__name__ + ".")]
     codes = [r.code for r in rules]
     duplicates = {c for c in codes if codes.count(c) > 1}
     if duplicates:

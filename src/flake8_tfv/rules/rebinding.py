@@ -10,7 +10,7 @@ from ..model import api
 from ..model.flow import dotted_path
 from ..model.scopes import Binding
 from ..model.semantic import INIT_METHODS
-from ..model.usage import escapes, used_as_variable
+from ..model.usage import escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
 from .base import Rule
 
@@ -228,7 +228,7 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             key = dotted_path(stmt.target)
             if key is None:
                 continue
-            variables = [v for b in self.model.reaching(stmt.target) for v in b.values if v.kind is Kind.VARIABLE]
+            variables = [v for v in self.model.values_of(stmt.target) if v.kind is Kind.VARIABLE]
             if not variables:
                 continue
             symbol = OPERATOR_SYMBOLS[type(stmt.op)]
@@ -480,8 +480,10 @@ class VariableRecreated(_RebindingRule):
         if isinstance(target, ast.Attribute) and scope.name in INIT_METHODS:
             return any(owner.scope is scope for owner in owners)
         # A variable that was handed on (appended, passed to a function, stored) before the name
-        # moved on to a new one is a collection being built, not an update.
-        return not any(escapes(self.model, use) for owner in owners for use in self.model.uses_of(owner))
+        # moved on to a new one is a collection being built, not an update; one that was checked
+        # by an assertion is a test examining each variable as an object of its own.
+        uses = [use for owner in owners for use in self.model.uses_of(owner)]
+        return not any(escapes(self.model, use) or in_assertion(self.model, use) for use in uses)
 
     def callee(self, call: ast.Call) -> str:
         return self.text(call.func)

@@ -1,0 +1,283 @@
+"""What one file cannot tell: facts that live in other modules of the linted project.
+
+A class whose base is imported from a sibling module, `self.kernel` made in that base's `build`,
+`from .state import step` where `step = tf.Variable(0)`, a project function that returns a
+variable: each is answered by building this project's semantic model of the module that defines
+it, so a fact means the same across modules as within one file. astroid's module lookup
+(`astroid.modutils`) finds the files; nothing outside the project root is read, and nothing is
+imported or run. Modules are read lazily (when an import from them is bound), cached per process
+by path and modification time, with cycles and a per-file time budget giving "unknown".
+"""
+from __future__ import annotations
+
+import ast
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from astroid import modutils
+
+from .values import Kind, Value, ValueSet
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# A file's share of time for reading other modules; past it, the remaining facts are unknown.
+BUDGET_SECONDS = 2.0
+
+
+@dataclass
+class ClassFacts:
+    name: str
+    bases: frozenset[str]  # qualified names of imported bases, through project ancestors
+    attributes: dict[str, ValueSet]  # self.<attr> -> what the class and its ancestors store there
+
+
+@dataclass
+class ModuleFacts:
+    name: str
+    path: Path
+    globals: dict[str, ValueSet] = field(default_factory=dict)
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    factories: set[str] = field(default_factory=set)  # functions that return a new variable on every path
+    aliases: dict[str, str] = field(default_factory=dict)  # imported names -> qualified names (re-exports)
+
+
+def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
+    """Every way out of the function returns a variable made in it: a variable factory."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not func.body:
+        return False
+    if not isinstance(func.body[-1], (ast.Return, ast.Raise)):
+        return False
+    returns = []
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Return):
+            returns.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    if not returns:
+        return False
+    for ret in returns:
+        values = model.values_of(ret.value) if ret.value is not None else frozenset()
+        if not values or any(v.kind is not Kind.VARIABLE for v in values):
+            return False
+    return True
+
+
+def names_worth_resolving(tree: ast.AST) -> frozenset[str]:
+    """Imported names whose cross-module facts can change a finding: a name rebound or updated
+    here (`step += 1`), the callee whose result such a name holds (`w = make_weight(); w = w - 1`),
+    class bases, and the roots of attributes written here (`state.step += 1`). Everything else
+    stays unread, which keeps cross-module facts close to free for library code."""
+    stores: dict[str, int] = {}
+    assigned_from: list[tuple[str, ast.expr]] = []
+    wanted: set[str] = set()
+
+    def root(node: ast.AST) -> str | None:
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.AugAssign):
+            name = root(node.target)
+            if name:
+                wanted.add(name)
+        elif isinstance(node, ast.Global):
+            wanted.update(node.names)
+        elif isinstance(node, ast.ClassDef):
+            wanted.update(filter(None, (root(b) for b in node.bases)))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    name = root(target)
+                    if name:
+                        wanted.add(name)
+                elif isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+                    assigned_from.append((target.id, node.value.func))
+    rebound = {name for name, count in stores.items() if count > 1}
+    wanted |= rebound
+    wanted.update(filter(None, (root(func) for name, func in assigned_from if name in rebound)))
+    return frozenset(wanted)
+
+
+class Project:
+    def __init__(self, root: Path, src: tuple[str, ...] = ()):
+        self.root = root
+        roots = [root / s for s in src] if src else [root / "src", root]
+        self.src_roots = tuple(r for r in roots if r.is_dir())
+        self._facts: dict[str, tuple[float, ModuleFacts | None]] = {}
+        self._building: set[str] = set()
+        self._deadline: float | None = None
+
+    # ---- locating modules -------------------------------------------------------------------
+
+    def module_name(self, path: Path) -> str | None:
+        path = path.resolve()
+        for src in self.src_roots:
+            try:
+                path.relative_to(src)
+            except ValueError:
+                continue
+            try:
+                return ".".join(modutils.modpath_from_file(str(path), [str(src)]))
+            except ImportError:
+                continue
+        return None
+
+    def package_of(self, path: Path) -> str | None:
+        name = self.module_name(path)
+        if name is None:
+            return None
+        return name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+    def module_file(self, name: str) -> Path | None:
+        try:
+            found = modutils.file_from_modpath(name.split("."), path=[str(s) for s in self.src_roots])
+        except (ImportError, SyntaxError, ValueError):
+            return None
+        if not found or not found.endswith(".py"):
+            return None
+        path = Path(found).resolve()
+        if self.root not in path.parents:
+            return None  # never read outside the project
+        return path
+
+    # ---- facts ------------------------------------------------------------------------------
+
+    def begin_file(self) -> None:
+        self._deadline = time.monotonic() + BUDGET_SECONDS
+
+    def facts(self, name: str) -> ModuleFacts | None:
+        if name in self._building:
+            return None  # an import cycle: unknown
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            return None
+        path = self.module_file(name)
+        if path is None:
+            return None
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return None
+        cached = self._facts.get(name)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        self._building.add(name)
+        try:
+            facts = self._build(name, path)
+        finally:
+            self._building.discard(name)
+        self._facts[name] = (mtime, facts)
+        return facts
+
+    def _build(self, name: str, path: Path) -> ModuleFacts | None:
+        from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
+        from .imports import ImportMap
+        from .semantic import SemanticModel
+        from ..text import SourceText
+
+        try:
+            source = read_source(path)
+            tree = ast.parse(source.text)
+        except (ReadError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        imports = ImportMap.from_tree(tree, package or None)
+        try:
+            model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
+        except (RecursionError, MemoryError):
+            return None
+        facts = ModuleFacts(name, path, aliases=dict(imports.aliases))
+        for key, bindings in model.module_scope.bindings.items():
+            if "." not in key:
+                facts.globals[key] = frozenset().union(*(b.values for b in bindings))
+        for node in model.tree.body:
+            if isinstance(node, ast.ClassDef):
+                attrs: dict[str, ValueSet] = {}
+                scope = model.scope_of_node.get(id(node))
+                if scope is not None:
+                    for attr, bindings in model._class_attributes(scope).items():
+                        attrs[attr] = frozenset().union(*(b.values for b in bindings))
+                facts.classes[node.name] = ClassFacts(node.name, frozenset(model.class_bases(node)), attrs)
+            elif returns_variable(model, node):
+                facts.factories.add(node.name)
+        return facts
+
+    def lookup(self, qualname: str) -> tuple[ModuleFacts, str] | None:
+        """`pkg.state.step` -> (facts of pkg.state, "step") when pkg.state is a project module."""
+        module, _, attr = qualname.rpartition(".")
+        if not module or not attr:
+            return None
+        facts = self.facts(module)
+        if facts is None:
+            return None
+        return facts, attr
+
+    def _reexport(self, facts: ModuleFacts, attr: str, qualname: str) -> str | None:
+        """`from .base import X` in the module: the name X really stands for there."""
+        target = facts.aliases.get(attr)
+        return target if target and target != qualname else None
+
+    def value_of(self, qualname: str, depth: int = 0) -> ValueSet | None:
+        """What a module-level name of a project module holds (None: not a project name, or unknown)."""
+        found = self.lookup(qualname)
+        if found is None or depth > 8:
+            return None
+        facts, attr = found
+        if attr in facts.factories:
+            return frozenset({Value(Kind.FUNCTION, api=f"factory:{qualname}")})
+        if attr in facts.classes:
+            return frozenset({Value(Kind.CLASS, api=f"class:{qualname}")})
+        target = self._reexport(facts, attr, qualname)
+        if target is not None:
+            return self.value_of(target, depth + 1)
+        values = facts.globals.get(attr)
+        if not values or any(v.kind in (Kind.MODULE, Kind.UNKNOWN) for v in values):
+            return None
+        return values
+
+    def class_facts(self, qualname: str, depth: int = 0) -> ClassFacts | None:
+        found = self.lookup(qualname)
+        if found is None or depth > 8:
+            return None
+        facts, attr = found
+        if attr in facts.classes:
+            return facts.classes[attr]
+        target = self._reexport(facts, attr, qualname)
+        return self.class_facts(target, depth + 1) if target is not None else None
+
+
+_PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}
+
+
+def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:
+    folder = path.resolve().parent
+    for candidate in [folder, *folder.parents]:
+        if any((candidate / m).exists() for m in markers):
+            return candidate
+    return None
+
+
+def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project | None:
+    """The project a file belongs to, shared by every file of a run (one per process)."""
+    file = Path(path)
+    if not file.is_file():
+        return None
+    root = find_root(file)
+    if root is None:
+        return None
+    key = (root, tuple(src))
+    project = _PROJECTS.get(key)
+    if project is None:
+        project = _PROJECTS[key] = Project(root, tuple(src))
+    return project

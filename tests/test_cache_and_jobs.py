@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -218,3 +220,63 @@ def test_jobs_option_values(tree):
     with pytest.raises(SystemExit):
         run("check", "-j", "0", "pkg", cwd=tree)
     assert runner.default_jobs() >= 1
+
+
+@pytest.fixture
+def cross_module(tmp_path: Path, monkeypatch) -> Path:
+    """A project whose train.py updates a variable made in another module (cross-module facts)."""
+    monkeypatch.delenv("TFV_CACHE_DIR", raising=False)
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "base.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    (tmp_path / "train.py").write_text("import tensorflow as tf\nfrom base import step\n\nstep += 1\n")
+    return tmp_path
+
+
+def test_miss_when_a_module_the_findings_came_from_changes(cross_module, analysed):
+    assert "train.py:4:1: TFV102" in check(cross_module)[1]
+    analysed.clear()
+    assert "train.py:4:1: TFV102" in check(cross_module)[1]
+    assert analysed == []  # nothing changed anywhere: all from the cache
+    (cross_module / "base.py").write_text("import tensorflow as tf\n\nstep = 0\n")
+    code, out, _ = check(cross_module)
+    assert "train.py" in analysed and (code, out) == (0, "")
+    # The same check when only the other module is named on the command line is beside the point:
+    # train.py alone, unchanged itself, still sees the change.
+    (cross_module / "base.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(1)\n")
+    analysed.clear()
+    assert "TFV102" in run("check", "-j", "1", "train.py", cwd=cross_module)[1]
+    assert analysed == ["train.py"]
+
+
+def test_miss_when_a_module_that_was_missing_appears(cross_module):
+    # Run as the user runs it: each `tfv check` a new process (astroid, which finds the project's
+    # modules, remembers within a process which files it found missing).
+    tfv = [str(Path(sys.executable).parent / "tfv"), "check", "-j", "1"]
+    (cross_module / "train.py").write_text("import tensorflow as tf\nfrom state import step\n\nstep += 1\n")
+    first = subprocess.run(tfv + ["."], cwd=cross_module, capture_output=True, text=True)
+    assert (first.returncode, first.stdout) == (0, "")
+    (cross_module / "state.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    second = subprocess.run(tfv + ["train.py"], cwd=cross_module, capture_output=True, text=True)
+    assert "train.py:4:1: TFV102" in second.stdout
+
+
+def test_miss_when_the_project_root_changes(tmp_path, analysed, monkeypatch):
+    monkeypatch.delenv("TFV_CACHE_DIR", raising=False)
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "base.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    (project / "train.py").write_text("import tensorflow as tf\nfrom base import step\n\nstep += 1\n")
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    assert check(project, *cache)[:2] == (0, "")  # no project root: no facts from other modules
+    (project / "setup.cfg").write_text("")
+    analysed.clear()
+    assert "train.py:4:1: TFV102" in check(project, *cache)[1]
+    assert "train.py" in analysed
+
+
+def test_without_cross_module_facts_other_files_do_not_matter(cross_module, analysed):
+    check(cross_module, "--no-cross-module")
+    (cross_module / "base.py").write_text("import tensorflow as tf\n\nstep = 0\n")
+    analysed.clear()
+    check(cross_module, "--no-cross-module")
+    assert analysed == ["base.py"]

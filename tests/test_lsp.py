@@ -278,7 +278,7 @@ async def test_workspace_configuration_and_noqa(vscode: LanguageClient, tmp_path
     assert [d.code for d in await editor.change((project / "a.py").as_uri(), BAD + "\n")] == ["TFV102"]
     # ...and at once when the editor reports the file changed, as the server asked it to.
     (watcher,) = [r for r in vscode.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
-    assert watcher.register_options["watchers"][0]["globPattern"] == "**/pyproject.toml"
+    assert [w["globPattern"] for w in watcher.register_options["watchers"]] == ["**/pyproject.toml", "**/*.py"]
     (project / "pyproject.toml").write_text('[tool.tfv]\nselect = ["TFV101", "TFV102"]\n')
     vscode.diagnostics.pop((project / "a.py").as_uri())
     vscode.workspace_did_change_watched_files(
@@ -287,6 +287,33 @@ async def test_workspace_configuration_and_noqa(vscode: LanguageClient, tmp_path
         )
     )
     assert [d.code for d in await editor.diagnostics((project / "a.py").as_uri())] == ["TFV101", "TFV102"]
+
+
+@pytest.mark.asyncio
+async def test_facts_from_other_modules_follow_their_saves(vscode: LanguageClient, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("")
+    base = tmp_path / "base.py"
+    base.write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    (tmp_path / "train.py").write_text("")  # on disk as it was; the editor holds the new text
+    train = (tmp_path / "train.py").as_uri()
+    editor = Editor(vscode)
+    assert [d.code for d in await editor.open(train, "import tensorflow as tf\nfrom base import step\n\nstep += 1\n")] == ["TFV102"]
+    # base.py is edited in the editor and saved: train.py, open beside it, is analysed again.
+    await editor.open(base.as_uri(), base.read_text())
+    base.write_text("import tensorflow as tf\n\nstep = 0\n")
+    await editor.change(base.as_uri(), base.read_text())
+    vscode.diagnostics.pop(train)
+    vscode.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=base.as_uri())))
+    assert await editor.diagnostics(train) == []
+    # A module that appears on disk (a checkout, another program) arrives as a watched-file event;
+    # the server must not go on believing the module missing.
+    assert await editor.change(train, "import tensorflow as tf\nfrom state import step\n\nstep += 1\n") == []
+    (tmp_path / "state.py").write_text("import tensorflow as tf\n\nstep = tf.Variable(0)\n")
+    vscode.diagnostics.pop(train)
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=(tmp_path / "state.py").as_uri(), type=types.FileChangeType.Created)])
+    )
+    assert [d.code for d in await editor.diagnostics(train)] == ["TFV102"]
 
 
 @pytest.mark.asyncio

@@ -2,8 +2,11 @@
 
 An entry is keyed by the file's path and a digest of its bytes; the cache file it lives in is
 keyed by tfv's version, a fingerprint of tfv's own code (so an editable install that changes a
-rule does not serve stale results) and the effective settings. A cache that cannot be read,
-parsed or written is ignored without a word: the cache may make a run faster, never wrong.
+rule does not serve stale results) and the effective settings. With cross-module facts a file's
+findings also depend on other modules of its project: the entry records those (their digests,
+the module names that no project file answered, the project root), and the runner checks them
+before it trusts the entry. A cache that cannot be read, parsed or written is ignored without a
+word: the cache may make a run faster, never wrong.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import flake8_tfv
 
@@ -29,7 +32,7 @@ _CACHEDIR_TAG = (
     "# This file is a cache directory tag created by tfv.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FORMAT = 1  # bumped when the layout of an entry changes
+_FORMAT = 2  # bumped when the layout of an entry changes
 
 
 def digest(data: bytes) -> str:
@@ -87,6 +90,20 @@ def _decode(item: Any) -> Diagnostic:
     return Diagnostic(str(code), str(message), Position(*start), Position(*end), decoded_fix)
 
 
+def _dependencies(raw: Any) -> dict | None:
+    """An entry's record of other files, checked for shape: {"root", "files", "missing"}."""
+    if raw is None:
+        return None
+    root, files, missing = raw["root"], raw["files"], raw["missing"]
+    if not (root is None or isinstance(root, str)) or not isinstance(files, dict) or not isinstance(missing, list):
+        raise ValueError("malformed dependencies")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise ValueError("malformed dependencies")
+    if not all(isinstance(m, str) for m in missing):
+        raise ValueError("malformed dependencies")
+    return {"root": root, "files": files, "missing": missing}
+
+
 class ResultCache:
     """Cached outcomes of one settings key: path -> (digest, findings or a parse error)."""
 
@@ -108,8 +125,11 @@ class ResultCache:
             pass  # absent, unreadable or corrupt: start empty
         return cache
 
-    def get(self, path: str, file_digest: str) -> tuple[list[Diagnostic], tuple[str, int, int] | None] | None:
-        """(findings, parse error or None) when the file is unchanged since it was cached."""
+    def get(
+        self, path: str, file_digest: str, holds: Callable[[dict], bool] | None = None
+    ) -> tuple[list[Diagnostic], tuple[str, int, int] | None] | None:
+        """(findings, parse error or None) when the file is unchanged since it was cached and,
+        for an entry that depended on other files, `holds` says those are unchanged too."""
         entry = self._entries.get(path)
         try:
             if entry is None or entry[0] != file_digest:
@@ -118,14 +138,25 @@ class ResultCache:
             diagnostics = [_decode(item) for item in entry[1]]
             error = entry[2]
             outcome = diagnostics, (str(error[0]), int(error[1]), int(error[2])) if error is not None else None
-        except (TypeError, ValueError, IndexError, KeyError):
+            dependencies = _dependencies(entry[3])
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             self.misses += 1
             return None  # an entry written by hand or by a broken run: recompute it
+        if dependencies is not None and (holds is None or not holds(dependencies)):
+            self.misses += 1
+            return None
         self.hits += 1
         return outcome
 
-    def put(self, path: str, file_digest: str, diagnostics: list[Diagnostic], error: tuple[str, int, int] | None) -> None:
-        self._entries[path] = [file_digest, [_encode(d) for d in diagnostics], list(error) if error else None]
+    def put(
+        self,
+        path: str,
+        file_digest: str,
+        diagnostics: list[Diagnostic],
+        error: tuple[str, int, int] | None,
+        dependencies: dict | None = None,
+    ) -> None:
+        self._entries[path] = [file_digest, [_encode(d) for d in diagnostics], list(error) if error else None, dependencies]
         self._dirty = True
 
     def save(self) -> None:

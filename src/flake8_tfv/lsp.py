@@ -30,6 +30,7 @@ from .analyze import INTERNAL_ERROR, Settings, SourceError
 from .config import Config, ConfigError, find_pyproject, load_config, settings_for
 from .diagnostic import Diagnostic
 from .fix import FixResult, applies_cleanly, findings, fix_text
+from .model.project import forget_files
 from .noqa import noqa_edit
 from .positions import UTF16, LineIndex
 from .rules import rule_by_code
@@ -226,6 +227,14 @@ class TfvLanguageServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
+    def files_changed(self, first: str | None = None) -> None:
+        """Files on disk changed (saved here, or changed by another program): facts read from other
+        modules may differ now, so every open document is analysed again, `first` at once."""
+        forget_files()
+        self.analyses.clear()
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri, 0 if uri == first else DEBOUNCE_SECONDS)
+
     def close(self, uri: str) -> None:
         task = self.pending.pop(uri, None)
         if task is not None:
@@ -363,11 +372,13 @@ def build_server() -> TfvLanguageServer:
     async def initialized(ls: TfvLanguageServer, params: types.InitializedParams) -> None:
         if not get_capability(ls.client_capabilities, "workspace.did_change_watched_files.dynamic_registration", False):
             return  # the configuration is still re-read whenever its file's time stamp changes
-        watcher = types.FileSystemWatcher(glob_pattern="**/pyproject.toml")
+        # The configuration, and the modules whose facts (a base class, an imported variable)
+        # findings in open documents may rest on.
+        watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in ("**/pyproject.toml", "**/*.py")]
         registration = types.Registration(
-            id="tfv-pyproject",
+            id="tfv-files",
             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
         )
         try:
             await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
@@ -377,8 +388,7 @@ def build_server() -> TfvLanguageServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files_changed(ls: TfvLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
         ls.configurations.clear()
-        for uri in list(ls.workspace.text_documents):
-            ls.schedule(uri, 0)
+        ls.files_changed()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TfvLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -390,7 +400,7 @@ def build_server() -> TfvLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: TfvLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        ls.files_changed(first=params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TfvLanguageServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from .analyze import INTERNAL_ERROR, Settings, SourceError, might_use_tensorflow
+from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, might_use_tensorflow
 from .cache import ResultCache, digest
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
+from .model.project import Project, find_root, project_for
 from .sources import ReadError, decode_source
 from .text import SourceText, in_newline_style
 
@@ -34,6 +35,8 @@ class Outcome:
     parse_error: tuple[str, int, int] | None = None  # message, line, 0-based column
     failure: str | None = None  # cannot be read or analysed; never cached
     cacheable: bool = True
+    dependencies: dict | None = None  # what the findings read from other files (see cache.py)
+    from_cache: bool = False
 
 
 def default_jobs() -> int:
@@ -56,15 +59,86 @@ def with_newline(diagnostics: list[Diagnostic], newline: str) -> list[Diagnostic
     return converted
 
 
-def check_text(name: str, text: str, settings: Settings) -> Outcome:
+def check_text(name: str, text: str, settings: Settings, record: bool = False) -> Outcome:
+    """The findings of one text; with `record`, also what they depended on outside it."""
+    project = None
+    if record and settings.cross_module:
+        project = project_for(name, settings.src)
+        if project is not None:
+            project.begin_file()  # analyze() does too; here so nothing of the last file is left
     try:
         found = findings(text, settings, name)
+    except TooComplex as err:
+        # How deep the analysis can go depends on the interpreter's stack, not only on the text.
+        return Outcome(parse_error=(err.message, err.line, err.col), cacheable=False)
     except SourceError as err:
         return Outcome(parse_error=(err.message, err.line, err.col))
     except RecursionError:
         return Outcome(failure="code nested too deeply to analyse (file not checked)", cacheable=False)
     found = with_newline(found, SourceText(text).newline())
-    return Outcome(found, cacheable=not any(d.code == INTERNAL_ERROR for d in found))
+    outcome = Outcome(found, cacheable=not any(d.code == INTERNAL_ERROR for d in found))
+    if record and settings.cross_module:
+        outcome.dependencies = _recorded(name, project)
+        outcome.cacheable = outcome.cacheable and outcome.dependencies is not None
+    return outcome
+
+
+def _recorded(name: str, project: Project | None) -> dict | None:
+    """The record the cache keeps of other files; None when the answer depended on timing."""
+    if project is None:
+        root = find_root(Path(name))
+        return {"root": str(root) if root is not None else None, "files": {}, "missing": []}
+    found = project.dependencies
+    if not found.complete:
+        return None
+    files = {}
+    for path in sorted(found.files):
+        try:
+            files[str(path)] = digest(path.read_bytes())
+        except OSError:
+            return None
+    return {"root": str(project.root), "files": files, "missing": sorted(found.missing)}
+
+
+class DependencyCheck:
+    """Whether what a cached answer read outside its own file is still as it was: the same
+    project root, the same bytes in each module it used, and still no project module for each
+    name that had none. Each file is hashed and each name looked up at most once per run."""
+
+    def __init__(self, settings: Settings, digests: dict[str, str]):
+        self.settings = settings
+        self.digests: dict[str, str | None] = dict(digests)
+        self.roots: dict[str, str | None] = {}
+        self.absent: dict[tuple[str, str], bool] = {}
+
+    def _digest(self, path: str) -> str | None:
+        if path not in self.digests:
+            try:
+                self.digests[path] = digest(Path(path).read_bytes())
+            except OSError:
+                self.digests[path] = None
+        return self.digests[path]
+
+    def holds(self, file: str, recorded: dict) -> bool:
+        folder = os.path.dirname(file)
+        if folder not in self.roots:
+            root = find_root(Path(file))
+            self.roots[folder] = str(root) if root is not None else None
+        if self.roots[folder] != recorded["root"]:
+            return False
+        if any(self._digest(path) != want for path, want in recorded["files"].items()):
+            return False
+        if recorded["missing"]:
+            project = project_for(file, self.settings.src)
+            if project is None:
+                return False
+            for name in recorded["missing"]:
+                key = (str(project.root), name)
+                if key not in self.absent:
+                    self.absent[key] = project.module_file(name) is None
+                if not self.absent[key]:
+                    return False
+        return True
 
 
 def _check_item(item: Item, settings: Settings) -> Outcome:
@@ -72,7 +146,7 @@ def _check_item(item: Item, settings: Settings) -> Outcome:
         source = decode_source(Path(item.name), item.data)
     except ReadError as err:
         return Outcome(failure=str(err), cacheable=False)
-    return check_text(item.name, source.text, settings)
+    return check_text(item.name, source.text, settings, record=item.cache_path is not None)
 
 
 def _check_batch(batch: list[Item], settings: Settings) -> list[Outcome]:
@@ -82,13 +156,15 @@ def _check_batch(batch: list[Item], settings: Settings) -> list[Outcome]:
 def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: ResultCache | None) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(items)
     digests: dict[int, str] = {}
+    if cache is not None:
+        digests = {i: digest(item.data) for i, item in enumerate(items) if item.cache_path is not None}
+        check = DependencyCheck(settings, {os.path.realpath(items[i].cache_path): d for i, d in digests.items()})
     heavy: list[int] = []
     for index, item in enumerate(items):
-        if cache is not None and item.cache_path is not None:
-            digests[index] = digest(item.data)
-            cached = cache.get(item.cache_path, digests[index])
+        if index in digests:
+            cached = cache.get(item.cache_path, digests[index], lambda recorded: check.holds(item.cache_path, recorded))
             if cached is not None:
-                outcomes[index] = Outcome(cached[0], cached[1])
+                outcomes[index] = Outcome(cached[0], cached[1], from_cache=True)
                 continue
         # A file that never names TensorFlow, Keras or a configured factory costs one scan here;
         # sending it to a worker would cost more than checking it.
@@ -102,8 +178,8 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
     if cache is not None:
         for index, outcome in enumerate(outcomes):
             item = items[index]
-            if index in digests and outcome is not None and outcome.cacheable and outcome.failure is None:
-                cache.put(item.cache_path, digests[index], outcome.diagnostics, outcome.parse_error)
+            if index in digests and outcome is not None and outcome.cacheable and not outcome.from_cache:
+                cache.put(item.cache_path, digests[index], outcome.diagnostics, outcome.parse_error, outcome.dependencies)
         cache.save()
     return [o if o is not None else Outcome(failure="not checked", cacheable=False) for o in outcomes]
 

@@ -15,7 +15,7 @@ from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, might_us
 from .cache import ResultCache, digest
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
-from .model.project import Project, find_root, project_for
+from .model.project import ROOT_MARKERS, Project, find_root, project_for
 from .sources import ReadError, decode_source
 from .text import SourceText, in_newline_style
 
@@ -108,7 +108,8 @@ class DependencyCheck:
     def __init__(self, settings: Settings, digests: dict[str, str]):
         self.settings = settings
         self.digests: dict[str, str | None] = dict(digests)
-        self.roots: dict[str, str | None] = {}
+        self.roots: dict[str, str | None] = {}  # resolved folder -> its project root
+        self.folders: dict[str, str | None] = {}  # folder as found -> its project root
         self.absent: dict[tuple[str, str], bool] = {}
 
     def _digest(self, path: str) -> str | None:
@@ -119,12 +120,21 @@ class DependencyCheck:
                 self.digests[path] = None
         return self.digests[path]
 
+    def _root(self, folder: Path) -> str | None:
+        """project.find_root, remembered per folder: a tree's files share their ancestors."""
+        key = str(folder)
+        if key not in self.roots:
+            if any((folder / marker).exists() for marker in ROOT_MARKERS):
+                self.roots[key] = key
+            else:
+                self.roots[key] = None if folder.parent == folder else self._root(folder.parent)
+        return self.roots[key]
+
     def holds(self, file: str, recorded: dict) -> bool:
         folder = os.path.dirname(file)
-        if folder not in self.roots:
-            root = find_root(Path(file))
-            self.roots[folder] = str(root) if root is not None else None
-        if self.roots[folder] != recorded["root"]:
+        if folder not in self.folders:
+            self.folders[folder] = self._root(Path(os.path.realpath(folder)))
+        if self.folders[folder] != recorded["root"]:
             return False
         if any(self._digest(path) != want for path, want in recorded["files"].items()):
             return False
@@ -158,7 +168,8 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
     digests: dict[int, str] = {}
     if cache is not None:
         digests = {i: digest(item.data) for i, item in enumerate(items) if item.cache_path is not None}
-        check = DependencyCheck(settings, {os.path.realpath(items[i].cache_path): d for i, d in digests.items()})
+        # Keyed by the paths as found; a dependency recorded under another spelling is read again.
+        check = DependencyCheck(settings, {items[i].cache_path: d for i, d in digests.items()})
     heavy: list[int] = []
     for index, item in enumerate(items):
         if index in digests:

@@ -404,19 +404,25 @@ class ScopeFlow:
             self.bind(target.value, values, stmt, how, state)
 
     def layer_weight(self, node: ast.Attribute, receiver: ValueSet) -> frozenset:
-        """`layer.kernel` of a built-in Keras layer made in this file: a weight nobody here bound."""
-        if node.attr not in api.LAYER_WEIGHT_ATTRIBUTES:
-            return _EMPTY
-        layers = [v for v in receiver if v.kind is Kind.LAYER]
-        if not layers:
-            return _EMPTY
-        key = (id(layers[0].origin), node.attr)
+        """A variable attribute nobody bound on this path: `layer.kernel` of a built-in Keras layer
+        made in this file, or `m.w` of an instance of a class of this file whose methods create it."""
+        for value in receiver:
+            if value.kind is Kind.LAYER and node.attr in api.LAYER_WEIGHT_ATTRIBUTES:
+                made = Value(Kind.VARIABLE, origin=value.origin, api="layer weight")
+                return self._implicit(node, value.origin, made)
+            # Only instances made by calling the class: inside its methods, `self.<attr>` follows the flow.
+            if value.kind is Kind.INSTANCE and value.api == "constructed" and isinstance(value.origin, ast.ClassDef):
+                made = self.model.instance_variables(value.origin).get(node.attr)
+                if made is not None:
+                    return self._implicit(node, value.origin, made)
+        return _EMPTY
+
+    def _implicit(self, node: ast.Attribute, origin: ast.AST | None, value: Value) -> frozenset:
+        key = (id(origin), dotted_path(node), node.attr)
         binding = self.model.implicit_bindings.get(key)
         if binding is None:
-            origin = layers[0].origin
-            value = Value(Kind.VARIABLE, origin=origin, api="layer weight")
             stmt = self.model.statement_of(origin) if origin is not None else node
-            binding = Binding(dotted_path(node) or node.attr, origin or node, stmt, self.scope, "layer-weight", frozenset({value}))
+            binding = Binding(dotted_path(node) or node.attr, origin or node, stmt, self.scope, "implicit", frozenset({value}))
             self.model.implicit_bindings[key] = binding
         return frozenset({binding})
 
@@ -569,8 +575,8 @@ class ScopeFlow:
             if api.is_builtin_python(func.id) and not self.lookup(func.id, {}):
                 return PYTHON
             for value in func_values:
-                if value.kind is Kind.CLASS:
-                    return Value(Kind.UNKNOWN, origin=node)
+                if value.kind is Kind.CLASS and isinstance(value.origin, ast.ClassDef):
+                    return Value(Kind.INSTANCE, origin=value.origin, api="constructed")
         return UNKNOWN
 
     def binop_values(self, left: ValueSet, right: ValueSet) -> ValueSet:

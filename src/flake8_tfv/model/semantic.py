@@ -19,7 +19,7 @@ from .traced import TraceReason, find_traced
 
 if TYPE_CHECKING:
     from .project import Project
-from .values import UNKNOWN, Kind, ValueSet
+from .values import UNKNOWN, Kind, Value, ValueSet
 from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
@@ -45,6 +45,7 @@ class SemanticModel:
         self.module_name = module_name
         self._inherited: dict[tuple[int, str], Binding] = {}
         self._worth_resolving: frozenset[str] | None = None
+        self._instance_variables: dict[int, dict] = {}
 
         self.bindings: dict[int, Binding] = {}  # id(target node) -> binding
         self.uses: dict[int, frozenset] = {}  # id(use node) -> reaching bindings
@@ -175,6 +176,37 @@ class SemanticModel:
             binding = Binding(f"{name}.{attr}", cls, cls, scope, "inherited", values)
             self._inherited[key] = binding
         return binding
+
+    def instance_variables(self, class_node: ast.ClassDef) -> dict:
+        """attr -> Value for `self.<attr> = <variable factory>(...)` in the methods of a class of this
+        file or its bases: what `obj.<attr>` holds on an instance made outside the class. Read off
+        the syntax, since the methods' own flow may not have run when module code uses the instance."""
+        cached = self._instance_variables.get(id(class_node))
+        if cached is not None:
+            return cached
+        found: dict = {}
+        self._instance_variables[id(class_node)] = found  # a cycle in bases sees the partial answer
+        for cls in self.class_lineage(class_node):
+            for method in cls.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+                    continue
+                self_name = method.args.args[0].arg
+                for node in ast.walk(method):
+                    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
+                        continue
+                    target = node.targets[0]
+                    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name):
+                        continue
+                    func = node.value.func
+                    qualname = self.qualified_name(func)
+                    if qualname in self.variable_factories or (isinstance(func, ast.Attribute) and func.attr in api.VARIABLE_METHODS):
+                        found.setdefault(target.attr, Value(Kind.VARIABLE, origin=node.value, api=qualname or func.attr))
+            for facts in self.project_bases(cls):
+                for attr, values in facts.attributes.items():
+                    for value in values:
+                        if value.kind is Kind.VARIABLE:
+                            found.setdefault(attr, value)
+        return found
 
     def project_bases(self, class_node: ast.ClassDef) -> list:
         """Facts of the bases of a class that are defined in other modules of the project."""

@@ -23,6 +23,10 @@ _VALUE_FIRST_FACTORIES = frozenset(
      "tensorflow.keras.backend.variable", "tf_keras.backend.variable"}
 )
 _COMPUTED = frozenset({Kind.TENSOR, Kind.PYTHON, Kind.NUMPY})
+# Keras 3 variables, whose assign_add/assign_sub broadcast the operand like `v + x` does.
+_KERAS3_VARIABLE_APIS = frozenset(
+    {"keras.Variable", "keras.backend.Variable", "keras.variables.Variable", "tensorflow.keras.Variable"}
+)
 _TF_VARIABLE_APIS = frozenset(
     {"tensorflow.Variable", "tensorflow.compat.v1.Variable", "tensorflow.compat.v1.get_variable",
      "tensorflow.keras.backend.variable", "tf_keras.backend.variable", "keras.backend.variable"}
@@ -48,6 +52,40 @@ def loads_of(expr: ast.AST, key: str) -> list[ast.AST]:
         for n in ast.walk(expr)
         if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load) and dotted_path(n) == key
     ]
+
+
+def _is_number(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _initial_value(call: ast.Call) -> ast.expr | None:
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg in ("initial_value", "value")), None)
+
+
+def in_place_add_sub_ok(values: list[Value]) -> bool:
+    """Whether `v.assign_add(x)` / `v.assign_sub(x)` may stand for `v + x` / `v - x`.
+
+    A tf.Variable's assign_add and assign_sub do not broadcast: `tf.Variable(tf.ones((2, 2))).assign_sub(0.5)`
+    raises InvalidArgumentError where `v - 0.5` works. They are equivalent only for a variable known to
+    be a scalar (a number literal, or `shape=()`) and for Keras 3 `keras.Variable`s, which broadcast.
+    """
+    for value in values:
+        if value.api in _KERAS3_VARIABLE_APIS:
+            continue
+        call = value.origin
+        if not isinstance(call, ast.Call):
+            return False
+        shape = next((k.value for k in call.keywords if k.arg == "shape"), None)
+        if isinstance(shape, (ast.Tuple, ast.List)) and not shape.elts:
+            continue
+        if shape is None and value.api in _VALUE_FIRST_FACTORIES and _is_number(_initial_value(call)):
+            continue
+        return False
+    return bool(values)
 
 
 def created_line(values: list[Value]) -> str:
@@ -130,9 +168,12 @@ class VariableRebound(_RebindingRule):
             v.assign_sub(0.1 * grad)
     """
     fix_safety = """
-        Safe. `v = v - x` becomes `v.assign_sub(x)`, `v = v + x` and `v = x + v` become
-        `v.assign_add(x)`, anything else `v.assign(<expression>)`: the variable is updated in place,
-        as the code evidently meant, and keeps being a variable for the code after it.
+        Safe. `v = <expression>` becomes `v.assign(<expression>)`: the variable is updated in place,
+        as the code evidently meant, and keeps being a variable for the code after it. Where the
+        variable is a scalar or a Keras 3 `keras.Variable`, `v = v - x` becomes `v.assign_sub(x)` and
+        `v = v + x` or `v = x + v` becomes `v.assign_add(x)`; not otherwise, because a `tf.Variable`'s
+        `assign_sub` and `assign_add` do not broadcast (`tf.Variable(tf.ones((2, 2))).assign_sub(0.5)`
+        raises `InvalidArgumentError` where `v - 0.5` works).
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -156,7 +197,7 @@ class VariableRebound(_RebindingRule):
                 )
             else:
                 effect = "gradients for it are None from the next step on"
-            method, argument = self.update_for(stmt, key)
+            method, argument = self.update_for(stmt, key, variables)
             message = (
                 f"`{key} = ...` rebinds the variable{where} to a new tensor: the variable is never "
                 f"updated and {effect}; use `{key}.{method}(...)`"
@@ -169,9 +210,9 @@ class VariableRebound(_RebindingRule):
                 )
             yield self.diagnostic(stmt, message, fix)
 
-    def update_for(self, stmt: ast.Assign, key: str) -> tuple[str, str]:
+    def update_for(self, stmt: ast.Assign, key: str, variables: list[Value]) -> tuple[str, str]:
         rhs = stmt.value
-        if isinstance(rhs, ast.BinOp):
+        if isinstance(rhs, ast.BinOp) and in_place_add_sub_ok(variables):
             left_is_key = dotted_path(rhs.left) == key
             right_is_key = dotted_path(rhs.right) == key
             if isinstance(rhs.op, ast.Sub) and left_is_key and not loads_of(rhs.right, key):
@@ -216,9 +257,11 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
         step.assign_add(1.0)
     """
     fix_safety = """
-        Safe. `v += x` becomes `v.assign_add(x)`, `v -= x` becomes `v.assign_sub(x)`, and
-        `v <op>= x` becomes `v.assign(v <op> x)` (with `x` parenthesised where precedence needs it):
-        the in-place update the operator was written for.
+        Safe. `v <op>= x` becomes `v.assign(v <op> x)` (with `x` parenthesised where precedence needs
+        it): the in-place update the operator was written for. Where the variable is a scalar or a
+        Keras 3 `keras.Variable`, `v += x` becomes `v.assign_add(x)` and `v -= x` becomes
+        `v.assign_sub(x)`; not otherwise, because a `tf.Variable`'s `assign_add` and `assign_sub` do
+        not broadcast the operand as `+` and `-` do.
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -234,19 +277,21 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             symbol = OPERATOR_SYMBOLS[type(stmt.op)]
             target_text = self.text(stmt.target)
             value_text = self.text(stmt.value)
-            if isinstance(stmt.op, ast.Add):
+            in_place = in_place_add_sub_ok(variables)
+            if isinstance(stmt.op, ast.Add) and in_place:
                 replacement = f"{target_text}.assign_add({as_argument(stmt.value, value_text)})"
-            elif isinstance(stmt.op, ast.Sub):
+            elif isinstance(stmt.op, ast.Sub) and in_place:
                 replacement = f"{target_text}.assign_sub({as_argument(stmt.value, value_text)})"
             else:
                 operand = as_right_operand(stmt.value, value_text, stmt.op)
                 replacement = f"{target_text}.assign({target_text} {symbol} {operand})"
-            apis = {v.api for v in variables}
-            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and apis <= _TF_VARIABLE_APIS
+            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and all(self.is_tf_variable(v) for v in variables)
             where = created_line(sorted(variables, key=lambda v: v.line or 0))
             if raises:
+                # TF's own wording: `variable += value`, `variable -= value`, but `var *= value` for the rest.
+                operand = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
                 consequence = (
-                    f"tf.Variable raises \"RuntimeError: `variable {symbol}= value` with `tf.Variable`s is not "
+                    f"tf.Variable raises \"RuntimeError: `{operand} {symbol}= value` with `tf.Variable`s is not "
                     f"supported\" (keras.Variable and AutoCast/Mirrored variables are silently rebound to a tensor)"
                 )
             else:
@@ -254,6 +299,19 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             message = f"`{key} {symbol}= ...` on a variable{where}: {consequence}; use `{replacement}`"
             fix = self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement))
             yield self.diagnostic(stmt, message, fix)
+
+
+    def is_tf_variable(self, value: Value) -> bool:
+        """A `tf.Variable` (which raises on `+=`), not a Keras 3 `keras.Variable` (which rebinds)."""
+        if value.api in _TF_VARIABLE_APIS:
+            return True
+        if value.api in api.VARIABLE_METHODS and value.origin is not None:
+            # `add_weight` returns a tf.Variable in tf_keras layers, a keras.Variable in Keras 3 ones.
+            for node in self.model.ancestors(value.origin):
+                if isinstance(node, ast.ClassDef):
+                    bases = self.model.class_bases(node)
+                    return bool(bases) and all(base.startswith("tf_keras.") for base in bases)
+        return False
 
 
 class RebindToAssignResult(_RebindingRule):
@@ -468,8 +526,9 @@ class VariableRecreated(_RebindingRule):
             where = created_line(self.owned_variables(owners))
             message = (
                 f"`{key} = {self.callee(rhs)}(...)` creates a new variable instead of updating the one{where}: "
-                f"optimizers built for the old one raise \"ValueError: Unknown variable\" (legacy ones silently "
-                f"reset their state) and tf.function keeps using the old one; update it with `{key}.assign(...)`"
+                f"a Keras 3 optimizer built for the old one raises \"ValueError: Unknown variable\" (tf_keras: "
+                f"KeyError; legacy optimizers silently reset their state) and tf.function keeps using the old one; "
+                f"update it with `{key}.assign(...)`"
             )
             yield self.diagnostic(stmt, message, self.assign_fix(stmt, target, key))
 

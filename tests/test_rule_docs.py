@@ -11,11 +11,12 @@ import pytest
 
 from flake8_tfv.analyze import Settings
 from flake8_tfv.cli import main
-from flake8_tfv.docs import pages
+from flake8_tfv.docs import nav_entries, pages, with_current_nav
 from flake8_tfv.fix import findings
 from flake8_tfv.rules import all_rules
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 RULES = all_rules()
 ALL = Settings()
 
@@ -57,3 +58,20 @@ def test_no_stray_pages():
 def test_explain_prints_the_page(rule, capsys):
     assert main(["explain", rule.code.lower()]) == 0
     assert capsys.readouterr().out == rule.docs()
+
+
+def test_every_rule_page_is_in_the_site_navigation():
+    """mkdocs.yml lists each rule's page (`mkdocs build --strict` fails on a page left out of it)."""
+    config = MKDOCS.read_text(encoding="utf-8")
+    assert config == with_current_nav(config), "mkdocs.yml's rule pages are stale: run `python -m flake8_tfv.docs`"
+    for rule in RULES:
+        assert f"rules/{rule.code}.md" in config
+    assert len(nav_entries()) == len(RULES)
+
+
+def test_the_guide_pages_link_only_to_pages_that_exist():
+    docs = DOCS.parent
+    nav_pages = set(re.findall(r":\s*([\w/-]+\.md)\s*$", MKDOCS.read_text(encoding="utf-8"), re.MULTILINE))
+    nav_pages |= set(re.findall(r"^\s*-\s*([\w/-]+\.md)\s*$", MKDOCS.read_text(encoding="utf-8"), re.MULTILINE))
+    on_disk = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+    assert nav_pages == on_disk

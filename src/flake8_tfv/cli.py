@@ -3,24 +3,39 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
 from .analyze import Settings, SourceError
-from .config import Config, ConfigError, find_pyproject, load_config
+from .cache import ResultCache, default_folder
+from .config import Config, ConfigError, find_pyproject, load_config, settings_for
 from .diagnostic import Diagnostic
-from .fix import fix_text, findings
-from .output import write_statistics, write_text
+from .fix import fix_text
+from .output import FORMATS, ToolError, write_github, write_json, write_sarif, write_statistics, write_text
 from .rules import all_rules, rule_by_code
-from .sources import ReadError, SourceFile, decode_source, iter_python_files, read_source, write_atomic
+from .runner import Item, check_items, default_jobs
+from .sources import ReadError, SourceFile, decode_source, iter_python_files, read_bytes, read_source, write_atomic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return default_jobs()
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or 'auto', got {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("needs at least 1 process")
+    return jobs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--show-fixes", action="store_true", help="mark findings that `tfv fix` can repair")
     check.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    check.add_argument("--output-format", choices=FORMATS, default="text",
+                       help="text (flake8's format, the default), json, sarif (SARIF 2.1.0 for code scanning) "
+                       "or github (workflow commands: annotations on pull requests)")
+    check.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="processes to check files with (default: the machine's cores; 'auto' says the same)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    check.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where the result cache lives (default: $TFV_CACHE_DIR, else .tfv_cache/ beside "
+                       "the pyproject.toml in force, else in the current folder)")
+    commands.add_parser("lsp", help="run the language server on standard input and output (needs the 'lsp' extra)")
 
     fix = commands.add_parser("fix", parents=[common], help="apply fixes (safe ones unless --unsafe-fixes)")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that need a person to review them")
@@ -62,15 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace, config: Config) -> Settings:
-    select = args.select or config.select or ["TFV"]
-    ignore = (args.ignore or config.ignore) + args.extend_ignore
-    factories = config.variable_factories + args.variable_factories
-    return Settings(
-        select=tuple(select),
-        ignore=tuple(ignore),
-        variable_factories=tuple(factories),
-        cross_module=config.cross_module and not args.no_cross_module,
-        src=tuple(config.src),
+    return settings_for(
+        config,
+        select=args.select,
+        ignore=args.ignore,
+        extend_ignore=args.extend_ignore,
+        factories=args.variable_factories,
+        cross_module=not args.no_cross_module,
     )
 
 
@@ -88,53 +111,80 @@ class Run:
         self.args = args
         self.out = out
         self.err = err
-        self.errors = 0
+        self.errors: list[ToolError] = []
 
-    def error(self, where: str, message: str) -> None:
-        self.errors += 1
+    def error(self, where: str, message: str, path: str | None = None) -> None:
+        self.errors.append(ToolError(where, message, path))
         self.err.write(f"{where}: error: {message}\n")
 
-    def sources(self, config: Config):
+    def _files(self, config: Config):
+        """(name, path or None for standard input) in the order given and found."""
         for raw in self.args.paths:
             if raw == "-":
-                name = self.args.stdin_filename or "-"
-                try:
-                    yield decode_source(Path(name), sys.stdin.buffer.read()), True
-                except ReadError as err:
-                    self.error(name, str(err))
+                yield self.args.stdin_filename or "-", None
                 continue
             if not Path(raw).exists():
                 self.error(raw, "no such file or directory")
                 continue
             for path in iter_python_files([raw], config.exclude + self.args.exclude):
-                try:
+                yield str(path), path
+
+    def sources(self, config: Config):
+        for name, path in self._files(config):
+            try:
+                if path is None:
+                    yield decode_source(Path(name), sys.stdin.buffer.read()), True
+                else:
                     yield read_source(path), False
-                except ReadError as err:
-                    self.error(str(path), str(err))
+            except ReadError as err:
+                self.error(name, str(err), name if path is not None else None)
 
-
-def _findings_or_error(run: Run, source: SourceFile, settings: Settings) -> list[Diagnostic] | None:
-    try:
-        return findings(source.text, settings, str(source.path))
-    except SourceError as err:
-        run.error(f"{source.path}:{err.line}:{err.col + 1}", f"{err.message} (file not checked)")
-    return None
+    def raw_sources(self, config: Config):
+        """Undecoded bytes, so the cache can be asked before anything is decoded or parsed."""
+        for name, path in self._files(config):
+            if path is None:
+                yield Item(name, sys.stdin.buffer.read())
+                continue
+            try:
+                data = read_bytes(path)
+            except ReadError as err:
+                self.error(name, str(err), name)
+                continue
+            yield Item(name, data, os.path.abspath(path))
 
 
 def cmd_check(run: Run, config: Config) -> int:
-    settings = settings_from(run.args, config)
+    args = run.args
+    settings = settings_from(args, config)
+    cache = None if args.no_cache else ResultCache.open(default_folder(args.cache_dir, config.path), settings)
+    items = list(run.raw_sources(config))
+    outcomes = check_items(items, settings, args.jobs or default_jobs(), cache)
     results: list[tuple[str, Diagnostic]] = []
-    for source, _ in run.sources(config):
-        found = _findings_or_error(run, source, settings)
-        if found:
-            results.extend((str(source.path), d) for d in found)
-    if not run.args.quiet:
-        write_text(run.out, results, show_fixes=run.args.show_fixes)
-        if run.args.statistics:
-            write_statistics(run.out, results)
+    for item, outcome in zip(items, outcomes):
+        cache_path = item.cache_path
+        if outcome.failure is not None:
+            run.error(item.name, outcome.failure, cache_path and item.name)
+        elif outcome.parse_error is not None:
+            message, line, col = outcome.parse_error
+            run.error(f"{item.name}:{line}:{col + 1}", f"{message} (file not checked)", cache_path and item.name)
+        results.extend((item.name, d) for d in outcome.diagnostics)
+    results.sort(key=lambda r: (r[0], *r[1].sort_key()))
+    if not args.quiet:
+        fmt = args.output_format
+        if fmt == "json":
+            write_json(run.out, results)
+        elif fmt == "sarif":
+            write_sarif(run.out, results, settings.active_rules(), run.errors)
+        elif fmt == "github":
+            write_github(run.out, results)
+        else:
+            write_text(run.out, results, show_fixes=args.show_fixes)
+        if args.statistics:
+            # Beside json or sarif on standard output, a table would make the document invalid.
+            write_statistics(run.err if fmt in ("json", "sarif") else run.out, results)
     if run.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if results and not run.args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if results and not args.exit_zero else EXIT_CLEAN
 
 
 def cmd_fix(run: Run, config: Config) -> int:
@@ -204,12 +254,30 @@ def cmd_explain(code: str, out, err) -> int:
     return EXIT_CLEAN
 
 
+def cmd_lsp(err) -> int:
+    try:
+        from .lsp import serve
+    except ImportError as error:
+        if error.name is None or not error.name.split(".")[0] in ("pygls", "lsprotocol", "cattrs"):
+            raise
+        err.write(
+            "tfv: error: `tfv lsp` needs the language server extra: "
+            "python -m pip install 'flake8-tfv[lsp]'  "
+            f"(missing module: {error.name})\n"
+        )
+        return EXIT_ERROR
+    serve()
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
     if args.command == "rules":
         return cmd_rules(out)
+    if args.command == "lsp":
+        return cmd_lsp(err)
     if args.command == "explain":
         return cmd_explain(args.code, out, err)
     try:

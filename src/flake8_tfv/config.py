@@ -4,11 +4,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+if TYPE_CHECKING:
+    from .analyze import Settings
 
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "extend-variable-factories", "exclude", "cross-module", "src",
@@ -82,4 +86,26 @@ def load_config(path: Path | None) -> Config:
         exclude=_string_list(table, "exclude", path),
         cross_module=_boolean(table, "cross-module", path),
         src=_string_list(table, "src", path),
+    )
+
+
+def settings_for(
+    config: Config,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    extend_ignore: list[str] = (),
+    factories: list[str] = (),
+    cross_module: bool = True,
+) -> Settings:
+    """The effective settings: command-line options over [tool.tfv] over the defaults."""
+    from .analyze import Settings  # config is read before any rule is needed
+
+    chosen_select = select or config.select or ["TFV"]
+    chosen_ignore = list(ignore or config.ignore) + list(extend_ignore)
+    return Settings(
+        select=tuple(chosen_select),
+        ignore=tuple(chosen_ignore),
+        variable_factories=tuple(config.variable_factories) + tuple(factories),
+        cross_module=config.cross_module and cross_module,
+        src=tuple(config.src),
     )

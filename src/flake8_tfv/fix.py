@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .analyze import Settings, SourceError, analyze, parse, selected
 from .diagnostic import Diagnostic, Edit, Fix
 from .noqa import without_suppressed
-from .text import SourceText, split_lines
+from .text import SourceText, in_newline_style, split_lines
 
 MAX_ITERATIONS = 100  # as Ruff: fixes that keep producing new fixes are stopped and reported
 
@@ -49,7 +49,7 @@ def apply_edits(source: SourceText, edits: list[Edit]) -> str:
     newline = source.newline()
     text = source.text
     for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        content = edit.content.replace("\n", newline) if newline != "\n" else edit.content
+        content = in_newline_style(edit.content, newline)
         text = text[: source.offset(edit.start)] + content + text[source.offset(edit.end) :]
     return text
 
@@ -64,6 +64,12 @@ def _parses(text: str) -> bool:
     except SourceError:
         return False
     return True
+
+
+def applies_cleanly(source: SourceText, fix: Fix) -> bool:
+    """Whether one fix on its own passes the checks `fix_text` makes: comments kept, output parses
+    (what an editor's quick fix must promise before it is offered)."""
+    return _keeps_comments(source, fix) and _parses(apply_edits(source, list(fix.edits)))
 
 
 def fixable(diagnostics: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:

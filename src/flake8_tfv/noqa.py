@@ -10,7 +10,7 @@ import re
 import tokenize
 from typing import Iterable
 
-from .diagnostic import Diagnostic
+from .diagnostic import Diagnostic, Edit, Position
 
 # flake8's own pattern (flake8/defaults.py), so both surfaces agree on every spelling.
 NOQA = re.compile(
@@ -71,3 +71,22 @@ def without_suppressed(diagnostics: Iterable[Diagnostic], text: str, lines: list
         return diagnostics
     noqa = NoqaMap(text, lines)
     return [d for d in diagnostics if not noqa.suppresses(d.line, d.code)]
+
+
+def noqa_edit(text: str, lines: list[str], line: int, code: str) -> Edit:
+    """The edit that silences `code` on the statement holding `line`: the code joins a `# noqa:`
+    comment already on the statement, or a new `# noqa: CODE` ends the statement's last line
+    (the one place a comment can go that is never inside a string or a continued line)."""
+    statement = _logical_ranges(text).get(line, range(line, line + 1))
+    for physical in statement:
+        if not 1 <= physical <= len(lines):
+            continue
+        match = NOQA.search(lines[physical - 1])
+        if match and match.group("codes"):
+            last = list(_CODE.finditer(match.group("codes")))[-1]
+            col = match.start("codes") + last.end()
+            return Edit(Position(physical, col), Position(physical, col), f", {code}")
+    last_line = min(statement[-1], len(lines))
+    content = lines[last_line - 1].rstrip("\r\n") if lines else ""
+    kept = content.rstrip(" \t\f")
+    return Edit(Position(last_line, len(kept)), Position(last_line, len(content)), f"  # noqa: {code}")

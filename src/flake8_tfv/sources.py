@@ -34,9 +34,9 @@ class SourceFile:
         return text.encode(self.encoding)
 
 
-def read_source(path: Path) -> SourceFile:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file") from None
     except IsADirectoryError:
@@ -45,7 +45,10 @@ def read_source(path: Path) -> SourceFile:
         raise ReadError("permission denied") from None
     except OSError as err:
         raise ReadError(err.strerror or str(err)) from None
-    return decode_source(path, data)
+
+
+def read_source(path: Path) -> SourceFile:
+    return decode_source(path, read_bytes(path))
 
 
 def decode_source(path: Path, data: bytes) -> SourceFile:

@@ -12,6 +12,15 @@ import re
 from .diagnostic import Position
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
+
+def in_newline_style(content: str, newline: str) -> str:
+    """Replacement text in the file's newline style: the '\n's that generated code writes become
+    `newline`; a segment copied from a CRLF file already has its '\r\n' and keeps it."""
+    if newline == "\n" or "\n" not in content:
+        return content
+    return _BARE_LF.sub(lambda _: newline, content)
 
 
 def split_lines(text: str) -> list[str]:

@@ -37,6 +37,21 @@ class ClassFacts:
 
 
 @dataclass
+class Dependencies:
+    """What one file's analysis read from other modules, so the result cache (cache.py) can tell
+    when an answer kept for the file's own content no longer holds."""
+
+    files: set[Path] = field(default_factory=set)  # project modules whose facts were used
+    missing: set[str] = field(default_factory=set)  # module names looked up that no project file answered
+    complete: bool = True  # False: the time budget cut facts short, so the answer depends on timing
+
+    def add(self, other: "Dependencies") -> None:
+        self.files |= other.files
+        self.missing |= other.missing
+        self.complete = self.complete and other.complete
+
+
+@dataclass
 class ModuleFacts:
     name: str
     path: Path
@@ -44,6 +59,7 @@ class ModuleFacts:
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     factories: set[str] = field(default_factory=set)  # functions that return a new variable on every path
     aliases: dict[str, str] = field(default_factory=dict)  # imported names -> qualified names (re-exports)
+    dependencies: Dependencies = field(default_factory=Dependencies)  # what building these facts read
 
 
 def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
@@ -118,6 +134,9 @@ class Project:
         self._facts: dict[str, tuple[float, ModuleFacts | None]] = {}
         self._building: set[str] = set()
         self._deadline: float | None = None
+        # The current file's Dependencies, and those of each module whose facts are being built.
+        self.dependencies = Dependencies()
+        self._recording: list[Dependencies] = [self.dependencies]
 
     # ---- locating modules -------------------------------------------------------------------
 
@@ -156,28 +175,44 @@ class Project:
 
     def begin_file(self) -> None:
         self._deadline = time.monotonic() + BUDGET_SECONDS
+        self.dependencies = Dependencies()
+        self._recording = [self.dependencies]
+
+    def _note(self, found: Dependencies) -> None:
+        for dependencies in self._recording:
+            dependencies.add(found)
 
     def facts(self, name: str) -> ModuleFacts | None:
         if name in self._building:
             return None  # an import cycle: unknown
         if self._deadline is not None and time.monotonic() > self._deadline:
+            self._note(Dependencies(complete=False))
             return None
         path = self.module_file(name)
         if path is None:
+            self._note(Dependencies(missing={name}))
             return None
         try:
             mtime = path.stat().st_mtime
         except OSError:
+            self._note(Dependencies(files={path}))
             return None
         cached = self._facts.get(name)
         if cached is not None and cached[0] == mtime:
+            self._note(cached[1].dependencies if cached[1] is not None else Dependencies(files={path}))
             return cached[1]
         self._building.add(name)
+        building = Dependencies(files={path})
+        self._recording.append(building)
         try:
             facts = self._build(name, path)
         finally:
             self._building.discard(name)
+            self._recording.pop()
+        if facts is not None:
+            facts.dependencies = building
         self._facts[name] = (mtime, facts)
+        self._note(building)
         return facts
 
     def _build(self, name: str, path: Path) -> ModuleFacts | None:
@@ -281,3 +316,22 @@ def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project |
     if project is None:
         project = _PROJECTS[key] = Project(root, tuple(src))
     return project
+
+
+def forget_files() -> None:
+    """Forget what this process learnt about the projects' files: their facts and astroid's
+    memory of which module files exist. For a long-lived process (the language server) once files
+    were saved, created or deleted; a `tfv check` run never needs it. astroid keeps those answers
+    in lru caches of its module lookup; clearing only them costs microseconds, where
+    `astroid.MANAGER.clear_cache()` would rebuild builtins for a fifth of a second."""
+    _PROJECTS.clear()
+    from astroid import modutils as found_modutils
+    from astroid.interpreter._import import spec
+
+    caches = [getattr(found_modutils, name, None) for name in ("cached_os_path_isfile", "_cache_normalize_path_", "_has_init")]
+    caches.append(getattr(spec, "_find_spec", None))
+    caches.extend(getattr(finder, "find_module", None) for finder in getattr(spec, "_SPEC_FINDERS", ()))
+    for cache in caches:
+        clear = getattr(cache, "cache_clear", None)
+        if clear is not None:
+            clear()

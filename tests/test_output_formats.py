@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from flake8_tfv.rules import all_rules
 
 from flake8_tfv.cli import main
 
@@ -100,7 +101,7 @@ def test_sarif_is_valid_and_complete(project):
     jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
     (sarif_run,) = log["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == ["TFV101", "TFV102", "TFV103", "TFV104", "TFV105"]
+    assert [r["id"] for r in rules] == [r.code for r in all_rules()]
     assert rules[0]["helpUri"].endswith("/docs/rules/TFV101.md") and rules[0]["shortDescription"]["text"]
     assert sarif_run["columnKind"] == "unicodeCodePoints"
     first = sarif_run["results"][0]

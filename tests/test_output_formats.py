@@ -12,9 +12,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from flake8_tfv.rules import all_rules
 
 from flake8_tfv.cli import main
+from flake8_tfv.rules import all_rules
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 BAD = textwrap.dedent(

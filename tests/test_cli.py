@@ -226,3 +226,14 @@ def test_cross_module_facts_can_be_turned_off(tmp_path):
     assert run("check", "train.py", cwd=tmp_path)[1] == ""
     (tmp_path / "pyproject.toml").write_text("[tool.tfv]\ncross-module = 'no'\n")
     assert "must be true or false" in run("check", "train.py", cwd=tmp_path)[2]
+
+
+def test_traced_callers_in_other_modules_are_followed_one_hop(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "train.py").write_text("import tensorflow as tf\nimport ops\n\n@tf.function\ndef step(x):\n    ops.log(x)\n")
+    (tmp_path / "ops.py").write_text("import tensorflow as tf\nimport deeper\n\ndef log(x):\n    print(x)\n    deeper.more(x)\n")
+    (tmp_path / "deeper.py").write_text("import tensorflow as tf\n\ndef more(x):\n    print(x)\n")
+    _, out, _ = run("check", ".", cwd=tmp_path)
+    assert "ops.py:5:5: TFV304" in out and "traced via `train.step` -> `ops.log`" in out
+    assert "deeper.py" not in out  # two module hops away: not followed
+    assert run("check", "--no-cross-module", "ops.py", cwd=tmp_path)[1] == ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class ModuleFacts:
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     factories: set[str] = field(default_factory=set)  # functions that return a new variable on every path
     aliases: dict[str, str] = field(default_factory=dict)  # imported names -> qualified names (re-exports)
+    # Functions of other modules that this module's traced code calls: qualname -> (chain, how, why).
+    traced_calls: dict[str, tuple] = field(default_factory=dict)
     dependencies: Dependencies = field(default_factory=Dependencies)  # what building these facts read
 
 
@@ -133,6 +136,8 @@ class Project:
         self.src_roots = tuple(r for r in roots if r.is_dir())
         self._facts: dict[str, tuple[float, ModuleFacts | None]] = {}
         self._building: set[str] = set()
+        self._callers: dict[str, dict] = {}
+        self._files: list[Path] | None = None
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -232,7 +237,7 @@ class Project:
             model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
             return None
-        facts = ModuleFacts(name, path, aliases=dict(imports.aliases))
+        facts = ModuleFacts(name, path, aliases=dict(imports.aliases), traced_calls=dict(model.traced_external_calls))
         for key, bindings in model.module_scope.bindings.items():
             if "." not in key:
                 facts.globals[key] = frozenset().union(*(b.values for b in bindings))
@@ -247,6 +252,47 @@ class Project:
             elif returns_variable(model, node):
                 facts.factories.add(node.name)
         return facts
+
+    def traced_callers(self, module: str) -> dict[str, tuple]:
+        """Functions of `module` that traced code elsewhere in the project calls: name -> (chain, how, why).
+
+        One module hop: while another module's facts are being read (to answer this very
+        question, or any other) nothing is followed further, which bounds the cost."""
+        if self._building:
+            return {}
+        cached = self._callers.get(module)
+        if cached is not None:
+            return cached
+        found: dict[str, tuple] = {}
+        self._callers[module] = found
+        last = module.rpartition(".")[2]
+        prefix = module + "."
+        # Cheap test first: a module that calls `module`'s functions imports it (or from it).
+        imports_it = re.compile(rf"^\s*(?:from\s+[\w.]*\b{re.escape(last)}\b\s+import|(?:from\s+[\w.]+\s+)?import\s[^\n]*\b{re.escape(last)}\b)", re.M)
+        for path in self.python_files():
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if ("tensorflow" not in text and "keras" not in text) or not imports_it.search(text):
+                continue
+            name = self.module_name(path)
+            if name is None or name == module:
+                continue
+            facts = self.facts(name)
+            if facts is None:
+                continue
+            for qualname, entry in facts.traced_calls.items():
+                if qualname.startswith(prefix) and "." not in qualname[len(prefix):]:
+                    found.setdefault(qualname[len(prefix):], entry)
+        return found
+
+    def python_files(self) -> list[Path]:
+        if self._files is None:
+            from ..sources import iter_python_files  # keeps model/ free of surface imports at load time
+
+            self._files = [p.resolve() for p in iter_python_files([str(s) for s in self.src_roots])]
+        return self._files
 
     def lookup(self, qualname: str) -> tuple[ModuleFacts, str] | None:
         """`pkg.state.step` -> (facts of pkg.state, "step") when pkg.state is a project module."""

@@ -233,6 +233,12 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
                     for target in graph.function_values(arg):
                         mark(target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node)
 
+    # Functions of this module that traced code in other project modules calls.
+    if not functions_off:
+        for node, reason in _called_from_other_modules(model):
+            if id(node) not in traced and id(node) not in eager:
+                traced[id(node)] = reason
+
     # Functions of this file called from traced code are traced too (shortest chain first).
     by_id = {id(n): n for n in graph.functions}
     todo = deque(traced)
@@ -263,4 +269,50 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
                     reason.origin,
                 )
                 todo.append(id(target))
+    if model.project is not None:
+        model.traced_external_calls = _calls_into_other_modules(model, traced, by_id, eager)
     return traced
+
+
+_NOT_PROJECT = ("tensorflow.", "keras.", "tf_keras.", "numpy.", "builtins.")
+
+
+def _short(model: "SemanticModel", name: str) -> str:
+    module = (model.module_name or "").rpartition(".")[2]
+    return f"{module}.{name}" if module else name
+
+
+def _calls_into_other_modules(model, traced, by_id, eager) -> dict[str, tuple[tuple[str, ...], str, str]]:
+    """qualified name of a function of another project module -> (chain, how, why) for each call
+    traced code of this module makes to it, for that module's own analysis."""
+    found: dict[str, tuple[tuple[str, ...], str, str]] = {}
+    for key, reason in traced.items():
+        caller = by_id.get(key)
+        if caller is None:
+            continue
+        for node in _walk_traced(caller, eager):
+            if not isinstance(node, ast.Call):
+                continue
+            qualname = model.qualified_name(node.func)
+            if not qualname or qualname.startswith(_NOT_PROJECT) or qualname in found:
+                continue
+            if model.project.lookup(qualname) is None:
+                continue
+            chain = tuple(_short(model, n) for n in reason.chain)
+            found[qualname] = (chain, reason.origin.how, reason.origin.description)
+    return found
+
+
+def _called_from_other_modules(model: "SemanticModel") -> list[tuple[ast.AST, TraceReason]]:
+    if model.project is None or not model.module_name:
+        return []
+    callers = model.project.traced_callers(model.module_name)
+    found = []
+    for node in model.tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in callers:
+            chain, how, why = callers[node.name]
+            origin = TraceReason(how, why, node, chain[:1])
+            found.append(
+                (node, TraceReason("called", f"called from traced `{chain[-1]}`", node, chain + (_short(model, node.name),), None, origin))
+            )
+    return found

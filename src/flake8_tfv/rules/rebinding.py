@@ -107,7 +107,11 @@ class VariableRebound(_RebindingRule):
           `TypeError: <tf.Tensor ...> is out of scope and cannot be used here`.
 
         A local alias of a variable (`kernel = self.kernel; kernel = kernel * mask`) is not reported:
-        the variable still lives where it was created.
+        the variable still lives where it was created. Nor is a value-preserving conversion of a local
+        name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`), which reads the
+        variable rather than updating it, unless the name is used as a variable afterwards; on an
+        attribute such a conversion is reported (the object's state is lost) without a fix: give the
+        converted value a name of its own.
     """
     example = """
         import tensorflow as tf
@@ -156,6 +160,12 @@ class VariableRebound(_RebindingRule):
                 )
             else:
                 effect = "gradients for it are None from the next step on"
+            converter = self.conversion(rhs, key)
+            if converter is not None:
+                diagnostic = self.converted(stmt, target, key, converter, where, effect)
+                if diagnostic is not None:
+                    yield diagnostic
+                continue
             method, argument = self.update_for(stmt, key)
             message = (
                 f"`{key} = ...` rebinds the variable{where} to a new tensor: the variable is never "
@@ -168,6 +178,38 @@ class VariableRebound(_RebindingRule):
                     self.replace(stmt, f"{self.text(target)}.{method}({argument})"),
                 )
             yield self.diagnostic(stmt, message, fix)
+
+    def conversion(self, rhs: ast.expr, key: str) -> str | None:
+        """`tf.cast(key, ...)` and other value-preserving conversions of the variable itself: the
+        callee's text, else None."""
+        if not isinstance(rhs, ast.Call) or not rhs.args or dotted_path(rhs.args[0]) != key:
+            return None
+        if self.model.qualified_name(rhs.func) not in api.VALUE_PRESERVING_OPS:
+            return None
+        return self.text(rhs.func)
+
+    def converted(self, stmt, target, key: str, converter: str, where: str, effect: str) -> Diagnostic | None:
+        """A conversion reads the variable; it is not a botched update. Losing the variable matters
+        only where the name is the object's state (an attribute) or is used as a variable later.
+        No fix: `.assign(tf.cast(v, ...))` would be a no-op or a dtype error; the converted value
+        wants a name of its own."""
+        if isinstance(target, ast.Name):
+            binding = self.model.binding_of(target)
+            use = next(
+                (u for u in (self.model.uses_of(binding) if binding else ()) if used_as_variable(self.model, u)),
+                None,
+            )
+            if use is None:
+                return None
+            effect = (
+                f"it is used as a variable on line {use.lineno}, where it holds a tensor "
+                f"(`tape.gradient` returns None for it, `.assign` raises AttributeError)"
+            )
+        message = (
+            f"`{key} = {converter}({key}, ...)` replaces the variable{where} with a converted tensor: {effect}; "
+            f"bind the converted value to another name"
+        )
+        return self.diagnostic(stmt, message)
 
     def update_for(self, stmt: ast.Assign, key: str) -> tuple[str, str]:
         rhs = stmt.value

@@ -517,6 +517,7 @@ class ScopeFlow:
         return frozenset({UNKNOWN})
 
     def eval_Call(self, node: ast.Call, state: State) -> ValueSet:
+        self.model.calls[id(node)] = (node, self.scope)
         func_values = self.eval(node.func, state)
         for arg in node.args:
             self.eval(arg, state)

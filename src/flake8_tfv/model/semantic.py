@@ -46,6 +46,9 @@ class SemanticModel:
         self.statement_loop: dict[int, ast.AST | None] = {}
         self.implicit_bindings: dict[tuple, Binding] = {}  # weights of built-in layers
         self.item_assignments: list[tuple[ast.Subscript, ast.stmt]] = []
+        # Every call the flow evaluated, with the scope it runs in: find_traced reads these
+        # instead of walking the whole tree again (issue 6: that walk cost more than the parse).
+        self.calls: dict[int, tuple[ast.Call, Scope]] = {}
         self.scopes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}
         self.class_attrs: dict[int, dict[str, list[Binding]]] = {}

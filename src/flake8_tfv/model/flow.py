@@ -650,7 +650,7 @@ class ScopeFlow:
 
 def build_scope(model: "SemanticModel", scope: Scope) -> None:
     """Run the flow of one scope; nested scopes are scheduled as they are met."""
-    collect_local_names(scope)
+    collect_local_names(scope, walrus=model.may_have_walrus)
     node = scope.node
     entry: State = {}
     if isinstance(node, FUNCTION_NODES):

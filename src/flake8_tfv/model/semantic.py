@@ -49,6 +49,8 @@ class SemanticModel:
         # Every call the flow evaluated, with the scope it runs in: find_traced reads these
         # instead of walking the whole tree again (issue 6: that walk cost more than the parse).
         self.calls: dict[int, tuple[ast.Call, Scope]] = {}
+        # Without `:=` in the text only statements bind names, which makes scopes cheaper to read.
+        self.may_have_walrus = ":=" in source.text
         self.scopes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}
         self.class_attrs: dict[int, dict[str, list[Binding]]] = {}

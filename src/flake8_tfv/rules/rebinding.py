@@ -56,11 +56,28 @@ def created_line(values: list[Value]) -> str:
 
 
 class _RebindingRule(Rule):
+    _variable_keys: frozenset[str] | None = None
+
     def assignments(self) -> Iterator[tuple[ast.stmt, ast.expr, str]]:
+        """Single-target assignments to a name or attribute path that owns a variable somewhere in
+        the file: the only ones a rebinding rule can report (a cheap filter, issue 6 profile)."""
+        keys = self.variable_keys()
+        weights = bool(self.model.implicit_bindings)
+        if not keys and not weights:
+            return
         for stmt in self.model.statements:
             target = single_target(stmt)
             if target is not None:
-                yield stmt, target, dotted_path(target)
+                key = dotted_path(target)
+                # A built-in layer's weight is one binding for every spelling of its path.
+                if key in keys or (weights and key.rpartition(".")[2] in api.LAYER_WEIGHT_ATTRIBUTES):
+                    yield stmt, target, key
+
+    def variable_keys(self) -> frozenset[str]:
+        """Names and attribute paths that some binding of this file may store a variable in."""
+        if self._variable_keys is None:
+            self._variable_keys = frozenset(b.key for b in self.model.bindings.values() if b.holds_variable)
+        return self._variable_keys
 
     def owned_variables(self, bindings) -> list[Value]:
         found: list[Value] = []
@@ -142,15 +159,16 @@ class VariableRebound(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            if self.is_update_call(rhs, key) or any(
-                v.kind is Kind.VARIABLE and v.origin is rhs for v in self.model.values_of(rhs)
-            ):
-                continue  # TFV103 and TFV105 speak about these
+            # Cheapest test first: most right-hand sides are not known to be tensors at all.
+            if not only(self.model.values_of(rhs), {Kind.TENSOR}):
+                continue
+            if self.is_update_call(rhs, key):
+                continue  # TFV103 speaks about these
             loads = loads_of(rhs, key)
             if not loads:
                 continue
             variables = self.owned_variables(b for load in loads for b in self.model.reaching(load))
-            if not variables or not only(self.model.values_of(rhs), {Kind.TENSOR}):
+            if not variables:
                 continue
             where = created_line(variables)
             if isinstance(target, ast.Attribute):
@@ -408,12 +426,11 @@ class VariableOverwritten(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            if loads_of(rhs, key) or self.is_update_call(rhs, key):
-                continue
-            if not only(self.model.values_of(rhs), _COMPUTED):
-                continue
+            # Cheapest tests first: most targets never held a variable.
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
-            if not owners:
+            if not owners or not only(self.model.values_of(rhs), _COMPUTED):
+                continue
+            if loads_of(rhs, key) or self.is_update_call(rhs, key):
                 continue
             binding = self.model.binding_of(target)
             reason = self.reason(stmt, target, binding, owners)

@@ -96,6 +96,29 @@ def _trainable_of(call: ast.Call) -> bool | None:
     return True
 
 
+# ---- speed (issue 6): the flow evaluates every expression of a file, so its dispatch and its
+# commonest step (the values a name may hold) avoid building strings and sets they do not need.
+_UNKNOWN_SET: ValueSet = frozenset({UNKNOWN})
+_HANDLERS: dict[tuple[type, str, type], object] = {}
+
+
+def _handler(flow_type: type, prefix: str, node_type: type):
+    """`ScopeFlow.stmt_If` for an `ast.If` (and so on), looked up once per class and node type."""
+    try:
+        return _HANDLERS[flow_type, prefix, node_type]
+    except KeyError:
+        method = _HANDLERS[flow_type, prefix, node_type] = getattr(flow_type, prefix + node_type.__name__, None)
+        return method
+
+
+def _union_of_values(reaching: frozenset) -> ValueSet:
+    if len(reaching) == 1:
+        for binding in reaching:
+            return binding.values or _UNKNOWN_SET
+    values = frozenset().union(*(b.values for b in reaching)) if reaching else _EMPTY
+    return values or _UNKNOWN_SET
+
+
 class ScopeFlow:
     """Walks one scope's statements in order, recording bindings, uses and values in the model."""
 
@@ -122,9 +145,9 @@ class ScopeFlow:
 
     def stmt(self, node: ast.stmt, state: State) -> Optional[State]:
         self.model._note_statement(node, self.scope, self.loops[-1][0] if self.loops else None)
-        method = getattr(self, "stmt_" + type(node).__name__, None)
+        method = _handler(type(self), "stmt_", type(node))
         if method is not None:
-            return method(node, state)
+            return method(self, node, state)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.eval(child, state)
@@ -479,18 +502,17 @@ class ScopeFlow:
     def eval_name(self, node: ast.Name, state: State) -> ValueSet:
         reaching = self.lookup(node.id, state)
         self.model._record_use(node, reaching, self)
-        values = frozenset().union(*(b.values for b in reaching)) if reaching else frozenset()
-        return values or frozenset({UNKNOWN})
+        return _union_of_values(reaching)
 
     def eval(self, node: ast.expr, state: State) -> ValueSet:
-        method = getattr(self, "eval_" + type(node).__name__, None)
+        method = _handler(type(self), "eval_", type(node))
         if method is not None:
-            values = method(node, state)
+            values = method(self, node, state)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.eval(child, state)
-            values = frozenset({UNKNOWN})
+            values = _UNKNOWN_SET
         self.model._record_value(node, values, self)
         return values
 
@@ -507,7 +529,7 @@ class ScopeFlow:
             reaching = self.lookup(key, state)
             if reaching:
                 self.model._record_use(node, reaching, self)
-                return frozenset().union(*(b.values for b in reaching)) or frozenset({UNKNOWN})
+                return _union_of_values(reaching)
         implicit = self.layer_weight(node, receiver)
         if implicit:
             self.model._record_use(node, implicit, self)

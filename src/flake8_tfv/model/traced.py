@@ -34,6 +34,8 @@ def _function_defs(model: "SemanticModel", expr: ast.AST) -> list[ast.AST]:
 def _is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
     if isinstance(expr, ast.Call):
         expr = expr.func
+    if isinstance(expr, ast.Attribute) and expr.attr != "function":
+        return False  # every name in TF_FUNCTION ends in `.function`: no need to resolve this one
     return model.qualified_name(expr) in api.TF_FUNCTION
 
 

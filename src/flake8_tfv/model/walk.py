@@ -15,12 +15,23 @@ from typing import Iterator
 _BLOCK_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case, ast.Module)
 
 
-def _blocks(node: ast.AST) -> Iterator[ast.AST]:
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _blocks(node: ast.AST) -> list[ast.AST]:
     # `_fields` order is `iter_child_nodes` order, so the walks below visit in `ast.walk` order.
-    for name in node._fields:
+    fields = _FIELDS_OF.get(type(node))
+    if fields is None:
+        fields = _FIELDS_OF[type(node)] = tuple(f for f in node._fields if f in _BLOCK_FIELDS)
+    if not fields:
+        return []
+    found: list[ast.AST] = []
+    for name in fields:
         value = getattr(node, name, None)
         if type(value) is list and value and isinstance(value[0], _BLOCK_HOLDERS):
-            yield from value
+            found.extend(value)
+    return found
 
 
 def statements_breadth_first(tree: ast.AST) -> Iterator[ast.AST]:
@@ -32,6 +43,6 @@ def statements_breadth_first(tree: ast.AST) -> Iterator[ast.AST]:
         yield node
 
 
-def block_children(node: ast.AST) -> Iterator[ast.AST]:
+def block_children(node: ast.AST) -> list[ast.AST]:
     """The statements, handlers and match cases directly inside a statement."""
     return _blocks(node)

@@ -130,6 +130,7 @@ class ScopeFlow:
         # Bumped whenever a recorded binding, use or value grows: a loop pass that bumps it
         # has not reached its fixpoint yet.
         self.version = 0
+        self.bindings_version = 0  # bumped only when a binding is made or what it holds grows
 
     # ---- statements -------------------------------------------------------------------------
 
@@ -282,11 +283,13 @@ class ScopeFlow:
         for _ in range(_MAX_LOOP_PASSES):
             breaks, continues = [], []
             self.loops.append((node, breaks, continues))
-            version = self.version
+            version, bindings_version = self.version, self.bindings_version
             end = self.block(node.body, head(dict(entry)))
             self.loops.pop()
             new_entry = merge(pre, end, *continues)
-            if new_entry == entry and version == self.version:
+            # A pass is a function of its entry state and of what the bindings hold: when neither
+            # changed during it, another pass would record exactly what this one did.
+            if new_entry == entry and (version == self.version or bindings_version == self.bindings_version):
                 break
             entry = new_entry
         # The loop may run zero times; `else` runs when it ends without `break`.
@@ -380,9 +383,11 @@ class ScopeFlow:
             if scope is not self.scope:
                 self.scope.add(binding)
             self.version += 1
+            self.bindings_version += 1
         elif not values <= binding.values:
             binding.values = binding.values | values
             self.version += 1
+            self.bindings_version += 1
         return binding
 
     def bind_name(self, name: str, node: ast.AST, stmt: ast.AST, how: str, values: ValueSet, state: State) -> None:

@@ -57,6 +57,7 @@ class SemanticModel:
         self._current_statement: ast.AST | None = None
         self._queue: deque[Scope] = deque()
         self._pending_methods: dict[int, list[Scope]] = {}
+        self._scheduled: set[int] = set()
         self._parents: dict[int, ast.AST] | None = None
         self._uses_of: dict[int, list[ast.AST]] | None = None
 
@@ -79,6 +80,10 @@ class SemanticModel:
             self._queue.extendleft(reversed(methods))
 
     def _schedule(self, node: ast.AST, parent: Scope) -> None:
+        # A def in a loop is met on every pass of the loop; its body is analysed once.
+        if id(node) in self._scheduled:
+            return
+        self._scheduled.add(id(node))
         kind = "class" if isinstance(node, ast.ClassDef) else "function"
         scope = Scope(kind, node, parent)
         if kind == "function" and parent.kind == "class" and node.args.args + node.args.posonlyargs:

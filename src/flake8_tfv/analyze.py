@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -73,6 +75,11 @@ def analyze(
     does not parse; an error inside the linter becomes one TFV000 finding instead of a crash."""
     if not might_use_tensorflow(text, settings):
         return []
+    with _no_cyclic_gc():
+        return _analyze(text, tree, settings, filename, lines)
+
+
+def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None) -> list[Diagnostic]:
     if tree is None:
         tree = parse(text, filename)
     imports = ImportMap.from_tree(tree)
@@ -96,6 +103,20 @@ def analyze(
             found.append(_internal_error(rule.code, f"{type(err).__name__}: {err}"))
     found.sort(key=Diagnostic.sort_key)
     return found
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Parsing and the model allocate many small objects while the file's whole tree is alive, and
+    each collection scans that tree for nothing (issue 6: a fifth of `tfv check`'s time). Collect
+    between files instead: the model's own cycles go with the first collection after it is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _internal_error(where: str, what: str) -> Diagnostic:

@@ -99,6 +99,8 @@ def _trainable_of(call: ast.Call) -> bool | None:
 # ---- speed (issue 6): the flow evaluates every expression of a file, so its dispatch and its
 # commonest step (the values a name may hold) avoid building strings and sets they do not need.
 _UNKNOWN_SET: ValueSet = frozenset({UNKNOWN})
+_PYTHON_SET: ValueSet = frozenset({PYTHON})
+_NONE_SET: ValueSet = frozenset({NONE})
 _HANDLERS: dict[tuple[type, str, type], object] = {}
 
 
@@ -525,7 +527,7 @@ class ScopeFlow:
         return self.eval_name(node, state)
 
     def eval_Constant(self, node: ast.Constant, state: State) -> ValueSet:
-        return frozenset({NONE if node.value is None else PYTHON})
+        return _NONE_SET if node.value is None else _PYTHON_SET
 
     def eval_Attribute(self, node: ast.Attribute, state: State) -> ValueSet:
         receiver = self.eval(node.value, state)
@@ -541,7 +543,7 @@ class ScopeFlow:
             return next(iter(implicit)).values
         if any(v.kind is Kind.DATASET for v in receiver):
             return frozenset({Value(Kind.DATASET)})
-        return frozenset({UNKNOWN})
+        return _UNKNOWN_SET
 
     def eval_Call(self, node: ast.Call, state: State) -> ValueSet:
         self.model.calls[id(node)] = (node, self.scope)
@@ -637,7 +639,7 @@ class ScopeFlow:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.eval(child, state)
-        return frozenset({PYTHON})
+        return _PYTHON_SET
 
     eval_List = eval_Tuple = eval_Set = eval_Dict = eval_JoinedStr = _containers
 

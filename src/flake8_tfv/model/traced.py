@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from . import api
 from .scopes import FUNCTION_NODES
 from .values import Kind
-from .walk import statements_breadth_first
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -48,8 +47,10 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
             traced[id(func)] = TraceReason(how, description, root or func)
             marked.append(func)
 
-    # Defs and classes are statements: no need to visit every expression of the file for them.
-    for node in statements_breadth_first(model.tree):
+    # Every def and class the flow reached is a scope, listed parents first (a class before its
+    # methods): no need to walk the file again for them.
+    for scope in model.scopes:
+        node = scope.node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if any(_is_tf_function(model, d) for d in node.decorator_list):
                 mark(node, "tf.function", "decorated with @tf.function")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
@@ -55,6 +56,9 @@ def created_line(values: list[Value]) -> str:
     return f" (created on line {lines[0]})" if lines else ""
 
 
+_VARIABLE_KEYS: "weakref.WeakKeyDictionary[object, frozenset[str]]" = weakref.WeakKeyDictionary()
+
+
 class _RebindingRule(Rule):
     _variable_keys: frozenset[str] | None = None
 
@@ -76,7 +80,12 @@ class _RebindingRule(Rule):
     def variable_keys(self) -> frozenset[str]:
         """Names and attribute paths that some binding of this file may store a variable in."""
         if self._variable_keys is None:
-            self._variable_keys = frozenset(b.key for b in self.model.bindings.values() if b.holds_variable)
+            keys = _VARIABLE_KEYS.get(self.model)  # the same for the five rules of this module
+            if keys is None:
+                keys = _VARIABLE_KEYS[self.model] = frozenset(
+                    b.key for b in self.model.bindings.values() if b.holds_variable
+                )
+            self._variable_keys = keys
         return self._variable_keys
 
     def owned_variables(self, bindings) -> list[Value]:

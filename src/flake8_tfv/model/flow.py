@@ -101,16 +101,27 @@ def _trainable_of(call: ast.Call) -> bool | None:
 _UNKNOWN_SET: ValueSet = frozenset({UNKNOWN})
 _PYTHON_SET: ValueSet = frozenset({PYTHON})
 _NONE_SET: ValueSet = frozenset({NONE})
-_HANDLERS: dict[tuple[type, str, type], object] = {}
+class _Handlers(dict):
+    """Node type -> `ScopeFlow.stmt_If` (and so on) for one flow class and prefix, filled on first use."""
 
+    def __init__(self, flow_type: type, prefix: str):
+        super().__init__()
+        self.flow_type = flow_type
+        self.prefix = prefix
 
-def _handler(flow_type: type, prefix: str, node_type: type):
-    """`ScopeFlow.stmt_If` for an `ast.If` (and so on), looked up once per class and node type."""
-    try:
-        return _HANDLERS[flow_type, prefix, node_type]
-    except KeyError:
-        method = _HANDLERS[flow_type, prefix, node_type] = getattr(flow_type, prefix + node_type.__name__, None)
+    def __missing__(self, node_type: type):
+        method = self[node_type] = getattr(self.flow_type, self.prefix + node_type.__name__, None)
         return method
+
+
+_HANDLERS: dict[tuple[type, str], _Handlers] = {}
+
+
+def _handlers(flow_type: type, prefix: str) -> _Handlers:
+    table = _HANDLERS.get((flow_type, prefix))
+    if table is None:
+        table = _HANDLERS[flow_type, prefix] = _Handlers(flow_type, prefix)
+    return table
 
 
 def _union_of_values(reaching: frozenset) -> ValueSet:
@@ -133,6 +144,8 @@ class ScopeFlow:
         # has not reached its fixpoint yet.
         self.version = 0
         self.bindings_version = 0  # bumped only when a binding is made or what it holds grows
+        self._stmt_handlers = _handlers(type(self), "stmt_")
+        self._eval_handlers = _handlers(type(self), "eval_")
 
     # ---- statements -------------------------------------------------------------------------
 
@@ -148,7 +161,7 @@ class ScopeFlow:
 
     def stmt(self, node: ast.stmt, state: State) -> Optional[State]:
         self.model._note_statement(node, self.scope, self.loops[-1][0] if self.loops else None)
-        method = _handler(type(self), "stmt_", type(node))
+        method = self._stmt_handlers[type(node)]
         if method is not None:
             return method(self, node, state)
         for child in ast.iter_child_nodes(node):
@@ -509,10 +522,13 @@ class ScopeFlow:
     def eval_name(self, node: ast.Name, state: State) -> ValueSet:
         reaching = self.lookup(node.id, state)
         self.model._record_use(node, reaching, self)
+        if len(reaching) == 1:  # the common case, without a call
+            for binding in reaching:
+                return binding.values or _UNKNOWN_SET
         return _union_of_values(reaching)
 
     def eval(self, node: ast.expr, state: State) -> ValueSet:
-        method = _handler(type(self), "eval_", type(node))
+        method = self._eval_handlers[type(node)]
         if method is not None:
             values = method(self, node, state)
         else:
@@ -523,8 +539,7 @@ class ScopeFlow:
         self.model._record_value(node, values, self)
         return values
 
-    def eval_Name(self, node: ast.Name, state: State) -> ValueSet:
-        return self.eval_name(node, state)
+    eval_Name = eval_name
 
     def eval_Constant(self, node: ast.Constant, state: State) -> ValueSet:
         return _NONE_SET if node.value is None else _PYTHON_SET

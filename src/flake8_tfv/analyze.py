@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -15,6 +16,7 @@ from .text import SourceText
 INTERNAL_ERROR = "TFV000"
 # Words without which a file cannot use TensorFlow or Keras: files lacking them cost one scan.
 _MARKERS = ("tensorflow", "keras")
+_PACKAGE_WORD = re.compile(r"(?<![\w.])(?:tensorflow|keras|tf_keras)(?!\w)")
 
 
 class SourceError(Exception):
@@ -61,7 +63,15 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
 
 
 def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
-    return any(marker in text for marker in _MARKERS + tuple(settings.factory_roots()))
+    """Whether the text can import TensorFlow, Keras or a configured factory's package: every such
+    import names the package as a whole word (not `tensorflow_probability`, `keras_hub`, `x.keras`),
+    so files that fail this are not parsed at all (issue 6: a fifth of the corpus's candidates)."""
+    roots = settings.factory_roots()
+    if not any(marker in text for marker in _MARKERS + tuple(roots)):
+        return False
+    if _PACKAGE_WORD.search(text):
+        return True
+    return any(re.search(rf"(?<![\w.]){re.escape(root)}(?!\w)", text) for root in roots)
 
 
 def analyze(

@@ -462,6 +462,11 @@ class ScopeFlow:
     @staticmethod
     def kill_paths(key: str, state: State) -> None:
         prefix = key + "."
+        # Every binding calls this, and module scopes hold hundreds of keys, almost never a path
+        # under this one: one search in C over the joined keys ("\0" cannot occur in a key) spares
+        # the loop in Python (issue 6: 10 million key tests on the corpus).
+        if "\0" + prefix not in "\0" + "\0".join(state):
+            return
         for other in [k for k in state if k.startswith(prefix)]:
             del state[other]
 

@@ -31,8 +31,15 @@ def split_lines(text: str) -> list[str]:
 class SourceText:
     def __init__(self, text: str, lines: list[str] | None = None):
         self.text = text
-        self.lines = lines if lines is not None else split_lines(text)
+        self._lines = lines
         self._starts: list[int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        # Split on first use: most files have no finding, so their lines are never needed.
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
     def line(self, lineno: int) -> str:
         if 1 <= lineno <= len(self.lines):

@@ -249,6 +249,19 @@ LAYER_WEIGHT_ATTRIBUTES = frozenset(
     }
 )
 
+# Ops that return their first argument's value unchanged, in another dtype or as a plain tensor.
+# `v = tf.cast(v, x.dtype)` reads the variable; it is not an attempt to update it (issue 6: seen
+# in tensorflow-addons). `tf.cast` even returns the variable itself when the dtype matches.
+VALUE_PRESERVING_OPS = frozenset(
+    {
+        f"{namespace}{name}"
+        for namespace in ("tensorflow.", "tensorflow.compat.v1.", "tensorflow.dtypes.", "keras.ops.", "tensorflow.keras.ops.")
+        for name in ("cast", "saturate_cast", "convert_to_tensor", "identity", "stop_gradient", "ensure_shape")
+    }
+    | {"tensorflow.compat.v1.to_float", "tensorflow.compat.v1.to_double", "tensorflow.compat.v1.to_int32",
+       "tensorflow.compat.v1.to_int64", "tensorflow.compat.v1.to_bfloat16", "tensorflow.compat.v1.to_complex64"}
+)
+
 _PYTHON_BUILTINS = frozenset(
     {"int", "float", "bool", "str", "len", "list", "dict", "tuple", "set", "range", "sum", "abs", "round"}
 )

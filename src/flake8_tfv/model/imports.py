@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ast
 
+from .walk import statements_breadth_first
+
 # Top-level packages whose import makes a file worth analysing.
 TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
 
@@ -55,7 +57,7 @@ class ImportMap:
         """`package` is the dotted package of the file (for `from . import x`); without it,
         relative imports stay unresolved."""
         imports = cls()
-        for node in ast.walk(tree):
+        for node in statements_breadth_first(tree):  # imports are statements
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:

@@ -5,6 +5,7 @@ import ast
 from dataclasses import dataclass, field
 
 from .values import Kind, Value, ValueSet
+from .walk import block_children
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
@@ -101,14 +102,22 @@ def target_names(target: ast.AST) -> list[str]:
     return names
 
 
-def collect_local_names(scope: Scope) -> None:
-    """Fill in the names a scope binds, and its `global`/`nonlocal` declarations (no nested scopes)."""
+def collect_local_names(scope: Scope, walrus: bool = True) -> None:
+    """Fill in the names a scope binds, and its `global`/`nonlocal` declarations (no nested scopes).
+
+    `walrus=False` promises that the file has no `:=`: then only statements bind names, and
+    their expressions need not be visited (issue 6: this walk cost as much as the parse)."""
     node = scope.node
     if isinstance(node, FUNCTION_NODES):
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 scope.local_names.add(arg.arg)
+    if not walrus:
+        if not isinstance(node, ast.Lambda):  # a lambda's body binds nothing without `:=`
+            _collect_statement_names(scope, node.body)
+        scope.local_names -= scope.global_names
+        return
     stack: list[ast.AST] = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
     while stack:
         child = stack.pop()
@@ -147,3 +156,61 @@ def collect_local_names(scope: Scope) -> None:
             scope.local_names.add(child.rest)
         stack.extend(ast.iter_child_nodes(child))
     scope.local_names -= scope.global_names
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TYPE_ALIAS = getattr(ast, "TypeAlias", None)  # Python 3.12 `type X = ...`
+
+
+def _store_names(target: ast.AST, names: set[str]) -> None:
+    """Names bound by an assignment, `for`, `with` or `del` target (not those it only reads)."""
+    if isinstance(target, ast.Name):
+        if isinstance(target.ctx, (ast.Store, ast.Del)):
+            names.add(target.id)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            _store_names(elt, names)
+    elif isinstance(target, ast.Starred):
+        _store_names(target.value, names)
+
+
+def _collect_statement_names(scope: Scope, body: list[ast.stmt]) -> None:
+    names = scope.local_names
+    stack: list[ast.AST] = list(body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, _DEFS):
+            names.add(child.name)
+            continue
+        if isinstance(child, ast.Assign):
+            for target in child.targets:
+                _store_names(target, names)
+        elif isinstance(child, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            _store_names(child.target, names)
+        elif isinstance(child, (ast.With, ast.AsyncWith)):
+            for item in child.items:
+                if item.optional_vars is not None:
+                    _store_names(item.optional_vars, names)
+        elif isinstance(child, ast.Delete):
+            for target in child.targets:
+                _store_names(target, names)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            for alias in child.names:
+                if alias.name != "*":
+                    names.add((alias.asname or alias.name).split(".", 1)[0])
+        elif isinstance(child, ast.Global):
+            scope.global_names.update(child.names)
+        elif isinstance(child, ast.Nonlocal):
+            scope.nonlocal_names.update(child.names)
+        elif isinstance(child, ast.ExceptHandler):
+            if child.name:
+                names.add(child.name)
+        elif isinstance(child, ast.match_case):
+            for sub in ast.walk(child.pattern):
+                if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
+                    names.add(sub.name)
+                elif isinstance(sub, ast.MatchMapping) and sub.rest:
+                    names.add(sub.rest)
+        elif _TYPE_ALIAS is not None and isinstance(child, _TYPE_ALIAS):
+            _store_names(child.name, names)
+        stack.extend(block_children(child))

@@ -58,12 +58,15 @@ class SemanticModel:
         self.statement_loop: dict[int, ast.AST | None] = {}
         self.implicit_bindings: dict[tuple, Binding] = {}  # weights of built-in layers
         self.item_assignments: list[tuple[ast.Subscript, ast.stmt]] = []
+        # Without `:=` in the text only statements bind names, which makes scopes cheaper to read.
+        self.may_have_walrus = ":=" in source.text
         self.scopes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}
         self.class_attrs: dict[int, dict[str, list[Binding]]] = {}
         self._current_statement: ast.AST | None = None
         self._queue: deque[Scope] = deque()
         self._pending_methods: dict[int, list[Scope]] = {}
+        self._scheduled: set[int] = set()
         self._parents: dict[int, ast.AST] | None = None
         self._calls: list[ast.Call] | None = None
         self._uses_of: dict[int, list[ast.AST]] | None = None
@@ -91,6 +94,10 @@ class SemanticModel:
             self._queue.extendleft(reversed(methods))
 
     def _schedule(self, node: ast.AST, parent: Scope) -> None:
+        # A def in a loop is met on every pass of the loop; its body is analysed once.
+        if id(node) in self._scheduled:
+            return
+        self._scheduled.add(id(node))
         kind = "class" if isinstance(node, ast.ClassDef) else "function"
         scope = Scope(kind, node, parent)
         if kind == "function" and parent.kind == "class" and node.args.args + node.args.posonlyargs:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
@@ -93,12 +94,42 @@ def created_line(values: list[Value]) -> str:
     return f" (created on line {lines[0]})" if lines else ""
 
 
+_VARIABLE_KEYS: "weakref.WeakKeyDictionary[object, frozenset[str]]" = weakref.WeakKeyDictionary()
+
+
 class _RebindingRule(Rule):
+    _variable_keys: frozenset[str] | None = None
+
     def assignments(self) -> Iterator[tuple[ast.stmt, ast.expr, str]]:
+        """Single-target assignments to a name or attribute path that owns a variable somewhere in
+        the file: the only ones a rebinding rule can report (a cheap filter, issue 6 profile)."""
+        keys = self.variable_keys()
+        weights = bool(self.model.implicit_bindings)
+        if not keys and not weights:
+            return
         for stmt in self.model.statements:
             target = single_target(stmt)
             if target is not None:
-                yield stmt, target, dotted_path(target)
+                key = dotted_path(target)
+                # A built-in layer's weight is one binding for every spelling of its path.
+                if key in keys or (weights and key.rpartition(".")[2] in api.LAYER_WEIGHT_ATTRIBUTES):
+                    yield stmt, target, key
+
+    def variable_keys(self) -> frozenset[str]:
+        """Names and attribute paths that some binding of this file may store a variable in."""
+        if self._variable_keys is None:
+            keys = _VARIABLE_KEYS.get(self.model)  # the same for the five rules of this module
+            if keys is None:
+                model = self.model
+                # Bindings of this file, implicit ones (built-in layer weights, instances of this
+                # file's classes) and those inherited from project base classes in other modules.
+                keys = _VARIABLE_KEYS[model] = frozenset(
+                    b.key
+                    for b in (*model.bindings.values(), *model.implicit_bindings.values(), *model._inherited.values())
+                    if b.holds_variable
+                )
+            self._variable_keys = keys
+        return self._variable_keys
 
     def owned_variables(self, bindings) -> list[Value]:
         found: list[Value] = []
@@ -145,7 +176,11 @@ class VariableRebound(_RebindingRule):
           `TypeError: <tf.Tensor ...> is out of scope and cannot be used here`.
 
         A local alias of a variable (`kernel = self.kernel; kernel = kernel * mask`) is not reported:
-        the variable still lives where it was created.
+        the variable still lives where it was created. Nor is a value-preserving conversion of a local
+        name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`), which reads the
+        variable rather than updating it, unless the name is used as a variable afterwards; on an
+        attribute such a conversion is reported (the object's state is lost) without a fix: give the
+        converted value a name of its own.
     """
     example = """
         import tensorflow as tf
@@ -179,15 +214,16 @@ class VariableRebound(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            if self.is_update_call(rhs, key) or any(
-                v.kind is Kind.VARIABLE and v.origin is rhs for v in self.model.values_of(rhs)
-            ):
-                continue  # TFV103 and TFV105 speak about these
+            # Cheapest test first: most right-hand sides are not known to be tensors at all.
+            if not only(self.model.values_of(rhs), {Kind.TENSOR}):
+                continue
+            if self.is_update_call(rhs, key):
+                continue  # TFV103 speaks about these
             loads = loads_of(rhs, key)
             if not loads:
                 continue
             variables = self.owned_variables(b for load in loads for b in self.model.reaching(load))
-            if not variables or not only(self.model.values_of(rhs), {Kind.TENSOR}):
+            if not variables:
                 continue
             where = created_line(variables)
             if isinstance(target, ast.Attribute):
@@ -197,6 +233,12 @@ class VariableRebound(_RebindingRule):
                 )
             else:
                 effect = "gradients for it are None from the next step on"
+            converter = self.conversion(rhs, key)
+            if converter is not None:
+                diagnostic = self.converted(stmt, target, key, converter, where, effect)
+                if diagnostic is not None:
+                    yield diagnostic
+                continue
             method, argument = self.update_for(stmt, key, variables)
             message = (
                 f"`{key} = ...` rebinds the variable{where} to a new tensor: the variable is never "
@@ -209,6 +251,38 @@ class VariableRebound(_RebindingRule):
                     self.replace(stmt, f"{self.text(target)}.{method}({argument})"),
                 )
             yield self.diagnostic(stmt, message, fix)
+
+    def conversion(self, rhs: ast.expr, key: str) -> str | None:
+        """`tf.cast(key, ...)` and other value-preserving conversions of the variable itself: the
+        callee's text, else None."""
+        if not isinstance(rhs, ast.Call) or not rhs.args or dotted_path(rhs.args[0]) != key:
+            return None
+        if self.model.qualified_name(rhs.func) not in api.VALUE_PRESERVING_OPS:
+            return None
+        return self.text(rhs.func)
+
+    def converted(self, stmt, target, key: str, converter: str, where: str, effect: str) -> Diagnostic | None:
+        """A conversion reads the variable; it is not a botched update. Losing the variable matters
+        only where the name is the object's state (an attribute) or is used as a variable later.
+        No fix: `.assign(tf.cast(v, ...))` would be a no-op or a dtype error; the converted value
+        wants a name of its own."""
+        if isinstance(target, ast.Name):
+            binding = self.model.binding_of(target)
+            use = next(
+                (u for u in (self.model.uses_of(binding) if binding else ()) if used_as_variable(self.model, u)),
+                None,
+            )
+            if use is None:
+                return None
+            effect = (
+                f"it is used as a variable on line {use.lineno}, where it holds a tensor "
+                f"(`tape.gradient` returns None for it, `.assign` raises AttributeError)"
+            )
+        message = (
+            f"`{key} = {converter}({key}, ...)` replaces the variable{where} with a converted tensor: {effect}; "
+            f"bind the converted value to another name"
+        )
+        return self.diagnostic(stmt, message)
 
     def update_for(self, stmt: ast.Assign, key: str, variables: list[Value]) -> tuple[str, str]:
         rhs = stmt.value
@@ -424,12 +498,11 @@ class VariableOverwritten(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            if loads_of(rhs, key) or self.is_update_call(rhs, key):
-                continue
-            if not only(self.model.values_of(rhs), _COMPUTED):
-                continue
+            # Cheapest tests first: most targets never held a variable.
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
-            if not owners:
+            if not owners or not only(self.model.values_of(rhs), _COMPUTED):
+                continue
+            if loads_of(rhs, key) or self.is_update_call(rhs, key):
                 continue
             binding = self.model.binding_of(target)
             reason = self.reason(stmt, target, binding, owners)

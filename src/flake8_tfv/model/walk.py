@@ -1,0 +1,48 @@
+"""Cheap walks over the statements of a tree.
+
+Statements are a small fraction of an `ast` tree's nodes; the questions asked of the whole file
+before (and besides) the flow analysis (which imports are there, which defs, which names a scope
+binds) are about statements, so they need not visit every expression. `ast.walk` over a large
+TensorFlow file costs several times its parse (issue 6 profile).
+"""
+from __future__ import annotations
+
+import ast
+from collections import deque
+from typing import Iterator
+
+# Node types that hold lists of statements (directly or through handlers and cases).
+_BLOCK_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case, ast.Module)
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _blocks(node: ast.AST) -> list[ast.AST]:
+    # `_fields` order is `iter_child_nodes` order, so the walks below visit in `ast.walk` order.
+    fields = _FIELDS_OF.get(type(node))
+    if fields is None:
+        fields = _FIELDS_OF[type(node)] = tuple(f for f in node._fields if f in _BLOCK_FIELDS)
+    if not fields:
+        return []
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list and value and isinstance(value[0], _BLOCK_HOLDERS):
+            found.extend(value)
+    return found
+
+
+def statements_breadth_first(tree: ast.AST) -> Iterator[ast.AST]:
+    """The module, its statements, except handlers and match cases, in the order `ast.walk` visits them."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        todo.extend(_blocks(node))
+        yield node
+
+
+def block_children(node: ast.AST) -> list[ast.AST]:
+    """The statements, handlers and match cases directly inside a statement."""
+    return _blocks(node)

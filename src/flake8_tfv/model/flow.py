@@ -132,6 +132,39 @@ def _union_of_values(reaching: frozenset) -> ValueSet:
     return values or _UNKNOWN_SET
 
 
+def guard_key(expr: ast.AST) -> str | None:
+    """The thing a guard tests: `self.v` -> "self.v", `cache[0]` -> "cache[0]" (a constant index)."""
+    key = dotted_path(expr)
+    if key is None and isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
+        base = dotted_path(expr.value)
+        if base is not None:
+            return f"{base}[{expr.slice.value!r}]"
+    return key
+
+
+def none_guard(test: ast.expr) -> tuple[str | None, bool, bool]:
+    """(key, body runs only when key is unset, unset means absent rather than None) for
+    `x is None`, `x is not None`, `not x`, `x`, `hasattr(o, "x")` and their negations: the
+    lazy-creation guards. (None, False, False) for any other test."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
+        comp = test.comparators[0]
+        if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            return guard_key(test.left), isinstance(test.ops[0], ast.Is) != negated, False
+        return None, False, False
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
+        args = test.args
+        if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            base = dotted_path(args[0])
+            if base is not None:
+                return f"{base}.{args[1].value}", negated, True
+        return None, False, False
+    key = guard_key(test)
+    return (key, negated, False) if key is not None else (None, False, False)
+
+
 class ScopeFlow:
     """Walks one scope's statements in order, recording bindings, uses and values in the model."""
 
@@ -489,7 +522,7 @@ class ScopeFlow:
     def narrow(self, test: ast.expr, state: State) -> tuple[State, State]:
         """Split the state for `if x is None:` style guards (the lazy-creation pattern)."""
         body, orelse = dict(state), dict(state)
-        key, when_missing, absent = self._none_test(test)
+        key, when_missing, absent = none_guard(test)
         if key is not None:
             missing = body if when_missing else orelse
             present = orelse if when_missing else body
@@ -500,33 +533,6 @@ class ScopeFlow:
                 missing[key] = frozenset(b for b in current if any(v.kind in (Kind.NONE, Kind.UNKNOWN) for v in b.values))
             present[key] = frozenset(b for b in current if any(v.kind is not Kind.NONE for v in b.values))
         return body, orelse
-
-    @staticmethod
-    def _none_test(test: ast.expr) -> tuple[str | None, bool, bool]:
-        """(key, body runs only when key is unset, unset means absent rather than None)."""
-        negated = False
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            negated, test = True, test.operand
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
-            comp = test.comparators[0]
-            if isinstance(comp, ast.Constant) and comp.value is None:
-                key = dotted_path(test.left)
-                if isinstance(test.ops[0], ast.Is):
-                    return key, not negated, False
-                if isinstance(test.ops[0], ast.IsNot):
-                    return key, negated, False
-            return None, False, False
-        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
-            args = test.args
-            if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
-                base = dotted_path(args[0])
-                if base is not None:
-                    return f"{base}.{args[1].value}", negated, True
-            return None, False, False
-        key = dotted_path(test)
-        if key is not None:
-            return key, negated, False
-        return None, False, False
 
     # ---- expressions ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..codegen import precedence
 from ..diagnostic import Diagnostic
 from ..model import api
-from ..model.flow import dotted_path
+from ..model.flow import dotted_path, none_guard
 from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
 from ..model.traced import function_name
@@ -90,6 +90,22 @@ def contains(block: list[ast.stmt], node: ast.AST) -> bool:
     return any(stmt is node for stmt in block)
 
 
+_INIT_SCOPE = frozenset({"tensorflow.init_scope", "tensorflow.compat.v1.init_scope"})
+
+
+def in_init_scope(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Inside `with tf.init_scope():` within `func`: that code runs eagerly (once, while tracing)."""
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            return False
+        if isinstance(ancestor, ast.With) and any(
+            isinstance(item.context_expr, ast.Call) and model.qualified_name(item.context_expr.func) in _INIT_SCOPE
+            for item in ancestor.items
+        ):
+            return True
+    return False
+
+
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Inside `if tf.executing_eagerly():` (or the `else` of its negation) within `func`."""
     child = node
@@ -114,7 +130,9 @@ def outside_trace(model: SemanticModel, bindings) -> bool:
 
 
 def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
-    """A guard key that outlives one trace: an attribute, or a global / free name of `func`."""
+    """A guard key that outlives one trace: an attribute, or a global / free name of `func`
+    (also through a constant index: `cache[0]` of a closure list)."""
+    key = key.split("[", 1)[0]
     if "." in key:
         return True
     scope = model.scope_of_node.get(id(func))
@@ -124,24 +142,8 @@ def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
 
 
 def _none_test(test: ast.expr) -> tuple[str | None, bool]:
-    """(key, body runs only when key is unset) for `x is None`, `x is not None`, `not x`, `x`,
-    `hasattr(o, "x")` and their negations; (None, False) for anything else."""
-    negated = False
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        negated, test = True, test.operand
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
-        comp = test.comparators[0]
-        if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
-            return dotted_path(test.left), isinstance(test.ops[0], ast.Is) != negated
-        return None, False
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
-        args = test.args
-        if len(args) == 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
-            base = dotted_path(args[0])
-            if base is not None:
-                return f"{base}.{args[1].value}", negated
-        return None, False
-    return dotted_path(test), negated
+    key, missing, _ = none_guard(test)
+    return key, missing
 
 
 def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
@@ -458,7 +460,7 @@ class NumpyInTracedCode(Rule):
                 ):
                     continue
                 receiver = node.func.value
-                if not self.symbolic(receiver) or eager_only(model, node, func):
+                if not self.symbolic(receiver) or eager_only(model, node, func) or in_init_scope(model, node, func):
                     continue
                 if {v.kind for v in model.values_of(receiver)} & _VARIABLE_KINDS:
                     error = "NotImplementedError: numpy() is only available when eager execution is enabled."

@@ -13,7 +13,7 @@ from typing import Iterator
 from ..codegen import precedence
 from ..diagnostic import Diagnostic, Edit, Fix, Position
 from ..model import api
-from ..model.flow import ScopeFlow, dotted_path
+from ..model.flow import dotted_path, none_guard
 from ..model.scopes import Binding
 from ..model.values import Kind, Value
 from .base import Rule
@@ -168,7 +168,7 @@ class OptimizerInLoop(_TrainingRule):
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.For, ast.While)):
                 return False
             if isinstance(ancestor, ast.If):
-                guarded = ScopeFlow._none_test(ancestor.test)[0]  # the key the test is about
+                guarded = none_guard(ancestor.test)[0]  # the key the test is about
                 if key is None or guarded == key or self.model.loop_of(ancestor) is not None:
                     return True
         return False

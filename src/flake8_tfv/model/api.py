@@ -176,6 +176,11 @@ _NOT_OPS = frozenset(
         "all_variables",
         "moving_average_variables",
         "get_collection_ref",
+        # The parsers return dicts (or tuples of dicts) of tensors, not one tensor.
+        "parse_single_example",
+        "parse_example",
+        "parse_sequence_example",
+        "parse_single_sequence_example",
     }
 )
 

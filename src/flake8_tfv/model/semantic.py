@@ -25,7 +25,9 @@ from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
-INIT_METHODS = frozenset({"__init__", "build", "_build", "setup", "_initialize", "initialize"})
+INIT_METHODS = frozenset(
+    {"__init__", "build", "_build", "setup", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
+)
 
 
 class SemanticModel:

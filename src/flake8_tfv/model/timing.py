@@ -130,12 +130,24 @@ class TraceTiming:
             self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in sites
         )
 
+    @staticmethod
+    def creates_state(func: ast.AST) -> bool:
+        """The method makes weights or optimizer slots through Keras's set-up API (`add_weight`,
+        `add_slot`): it prepares state, before the traced code that uses it runs. (A raw
+        `tf.Variable(...)` in a method proves nothing: re-creating in `reset` is TFV302's bug.)"""
+        return any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("add_slot", "add_weight", "add_variable")
+            for node in ast.walk(func)
+        )
+
     def is_setup(self, func: ast.AST) -> bool:
         """`__init__`, `build` and the like; `compile` of a Keras model, which drops Keras's cached
         traced functions (measured)."""
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        if func.name in INIT_METHODS:
+        if func.name in INIT_METHODS or self.creates_state(func):
             return True
         owner = self.model.parent(func)
         return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)

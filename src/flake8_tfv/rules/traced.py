@@ -341,7 +341,9 @@ class StateCreatedInTracedCode(Rule):
                 if not stateless:
                     return "a Keras layer", f"it makes its weights when first called, and {singleton}"
             return None
-        for cls in model.call_graph.instance_classes(call) if isinstance(call.func, ast.Name) else ():
+        # `C(...)` of a class of this file; not `super(...)`, which makes no new object.
+        constructs = isinstance(call.func, ast.Name) and call.func.id != "super"
+        for cls in model.call_graph.instance_classes(call) if constructs else ():
             if model.is_keras_class(cls) and self.class_makes_state(cls):
                 return "a Keras layer", f"it makes its weights when first called, and {singleton}"
         return None

@@ -19,20 +19,11 @@ class CallGraph:
     def __init__(self, model: "SemanticModel"):
         self.model = model
         self._sites: dict[int, list[ast.Call]] | None = None
-        # One walk of the tree for everything the traced-code questions look through.
-        self.calls: list[ast.Call] = []
-        self.functions: list[ast.AST] = []  # defs and lambdas
-        self.classes: list[ast.ClassDef] = []
-        self.assigns: list[ast.Assign] = []
-        for node in ast.walk(model.tree):
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, FUNCTION_NODES):
-                self.functions.append(node)
-            elif isinstance(node, ast.ClassDef):
-                self.classes.append(node)
-            elif isinstance(node, ast.Assign):
-                self.assigns.append(node)
+        # The model's one walk of the tree (with its parent map) gives everything this looks through.
+        self.calls: list[ast.Call] = model.nodes_of(ast.Call)
+        self.functions: list[ast.AST] = model.nodes_of(ast.FunctionDef)  # defs and lambdas
+        self.classes: list[ast.ClassDef] = model.nodes_of(ast.ClassDef)
+        self.assigns: list[ast.Assign] = model.nodes_of(ast.Assign)
 
     # ---- call -> functions ------------------------------------------------------------------
 

@@ -70,7 +70,7 @@ class SemanticModel:
         self._pending_methods: dict[int, list[Scope]] = {}
         self._scheduled: set[int] = set()
         self._parents: dict[int, ast.AST] | None = None
-        self._calls: list[ast.Call] | None = None
+        self._nodes: dict[type, list] = {}
         self._uses_of: dict[int, list[ast.AST]] | None = None
 
         self.module_scope = Scope("module", tree, None)
@@ -286,22 +286,50 @@ class SemanticModel:
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:
-            parents: dict[int, ast.AST] = {}
-            calls: list[ast.Call] = []
-            for parent in ast.walk(self.tree):
-                if isinstance(parent, ast.Call):
-                    calls.append(parent)
-                for child in ast.iter_child_nodes(parent):
-                    parents[id(child)] = parent
-            self._parents = parents
-            self._calls = calls
+            self._index()
         return self._parents.get(id(node))
 
+    def _index(self) -> None:
+        """One breadth-first walk (ast.walk's order) for the parent map and the node lists the call
+        graph and the call rules read: the tree is walked once, not once per question."""
+        parents: dict[int, ast.AST] = {}
+        nodes = self._nodes = {ast.Call: [], ast.FunctionDef: [], ast.ClassDef: [], ast.Assign: []}
+        calls, functions, classes, assigns = nodes[ast.Call], nodes[ast.FunctionDef], nodes[ast.ClassDef], nodes[ast.Assign]
+        AST = ast.AST
+        todo = deque([self.tree])
+        popleft, append = todo.popleft, todo.append
+        while todo:
+            node = popleft()
+            kind = type(node)
+            if kind is ast.Call:
+                calls.append(node)
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+                functions.append(node)
+            elif kind is ast.ClassDef:
+                classes.append(node)
+            elif kind is ast.Assign:
+                assigns.append(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, AST):
+                            parents[id(item)] = node
+                            append(item)
+                elif isinstance(value, AST):
+                    parents[id(value)] = node
+                    append(value)
+        self._parents = parents
+
+    def nodes_of(self, kind: type) -> list:
+        """Every call (ast.Call), def or lambda (ast.FunctionDef), class or assignment, in ast.walk order."""
+        if self._parents is None:
+            self._index()
+        return self._nodes[kind]
+
     def calls(self) -> list[ast.Call]:
-        """Every call in the file, collected by the walk that maps parents (for the call rules)."""
-        if self._calls is None:
-            self.parent(self.tree)
-        return self._calls
+        """Every call in the file (for the call rules)."""
+        return self.nodes_of(ast.Call)
 
     def ancestors(self, node: ast.AST) -> Iterable[ast.AST]:
         current = self.parent(node)

@@ -89,7 +89,7 @@ def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
     return True
 
 
-def names_worth_resolving(tree: ast.AST) -> frozenset[str]:
+def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
     """Imported names whose cross-module facts can change a finding: a name rebound or updated
     here (`step += 1`), the callee whose result such a name holds (`w = make_weight(); w = w - 1`),
     class bases, and the roots of attributes written here (`state.step += 1`). Everything else
@@ -103,18 +103,19 @@ def names_worth_resolving(tree: ast.AST) -> frozenset[str]:
             node = node.func if isinstance(node, ast.Call) else node.value
         return node.id if isinstance(node, ast.Name) else None
 
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+    for node in model.nodes_of(ast.Name):
+        if isinstance(node.ctx, ast.Store):
             stores[node.id] = stores.get(node.id, 0) + 1
-        elif isinstance(node, ast.AugAssign):
-            name = root(node.target)
-            if name:
-                wanted.add(name)
-        elif isinstance(node, ast.Global):
-            wanted.update(node.names)
-        elif isinstance(node, ast.ClassDef):
-            wanted.update(filter(None, (root(b) for b in node.bases)))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+    for node in model.nodes_of(ast.AugAssign):
+        name = root(node.target)
+        if name:
+            wanted.add(name)
+    for node in model.nodes_of(ast.Global):
+        wanted.update(node.names)
+    for node in model.nodes_of(ast.ClassDef):
+        wanted.update(filter(None, (root(b) for b in node.bases)))
+    for node in [*model.nodes_of(ast.Assign), *model.nodes_of(ast.AnnAssign)]:
+        if node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Attribute):
@@ -129,6 +130,10 @@ def names_worth_resolving(tree: ast.AST) -> frozenset[str]:
     return frozenset(wanted)
 
 
+# An import statement's line (a parenthesised `from x import (a,\n b)` continues on the next lines).
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*\([^)]*\)|(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\n]*)", re.M)
+
+
 class Project:
     def __init__(self, root: Path, src: tuple[str, ...] = ()):
         self.root = root
@@ -138,6 +143,7 @@ class Project:
         self._building: set[str] = set()
         self._callers: dict[str, dict] = {}
         self._files: list[Path] | None = None
+        self._import_words: dict[Path, frozenset[str]] | None = None
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -267,14 +273,9 @@ class Project:
         self._callers[module] = found
         last = module.rpartition(".")[2]
         prefix = module + "."
-        # Cheap test first: a module that calls `module`'s functions imports it (or from it).
-        imports_it = re.compile(rf"^\s*(?:from\s+[\w.]*\b{re.escape(last)}\b\s+import|(?:from\s+[\w.]+\s+)?import\s[^\n]*\b{re.escape(last)}\b)", re.M)
-        for path in self.python_files():
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if ("tensorflow" not in text and "keras" not in text) or not imports_it.search(text):
+        for path, imported in self.import_words().items():
+            # Cheap test first: a module that calls `module`'s functions imports it (or from it).
+            if last not in imported:
                 continue
             name = self.module_name(path)
             if name is None or name == module:
@@ -286,6 +287,25 @@ class Project:
                 if qualname.startswith(prefix) and "." not in qualname[len(prefix):]:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
+
+    def import_words(self) -> dict[Path, frozenset[str]]:
+        """For each project file that uses TensorFlow or Keras, the words of its import statements
+        (read once per process: every module's question about its callers is answered from this)."""
+        if self._import_words is None:
+            words: dict[Path, frozenset[str]] = {}
+            for path in self.python_files():
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                if "tensorflow" not in text and "keras" not in text:
+                    continue
+                found = set()
+                for line in _IMPORT_LINE.findall(text):
+                    found.update(re.findall(r"\w+", line))
+                words[path] = frozenset(found)
+            self._import_words = words
+        return self._import_words
 
     def python_files(self) -> list[Path]:
         if self._files is None:

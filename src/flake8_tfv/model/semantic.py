@@ -30,6 +30,10 @@ INIT_METHODS = frozenset(
 )
 
 
+# Node kinds the model's one walk lists for the rules and the call graph.
+_INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
+
+
 class SemanticModel:
     def __init__(
         self,
@@ -240,7 +244,7 @@ class SemanticModel:
         if self.project is None or qualname is None:
             return None
         if self._worth_resolving is None:
-            self._worth_resolving = names_worth_resolving(self.tree)
+            self._worth_resolving = names_worth_resolving(self)
         if local_name is not None and local_name not in self._worth_resolving:
             return None
         return self.project.value_of(qualname)
@@ -293,22 +297,18 @@ class SemanticModel:
         """One breadth-first walk (ast.walk's order) for the parent map and the node lists the call
         graph and the call rules read: the tree is walked once, not once per question."""
         parents: dict[int, ast.AST] = {}
-        nodes = self._nodes = {ast.Call: [], ast.FunctionDef: [], ast.ClassDef: [], ast.Assign: []}
-        calls, functions, classes, assigns = nodes[ast.Call], nodes[ast.FunctionDef], nodes[ast.ClassDef], nodes[ast.Assign]
+        nodes = self._nodes = {kind: [] for kind in _INDEXED}
+        # Async defs and lambdas are listed with the defs.
+        buckets = {kind: nodes[kind] for kind in _INDEXED}
+        buckets[ast.AsyncFunctionDef] = buckets[ast.Lambda] = nodes[ast.FunctionDef]
         AST = ast.AST
         todo = deque([self.tree])
         popleft, append = todo.popleft, todo.append
         while todo:
             node = popleft()
-            kind = type(node)
-            if kind is ast.Call:
-                calls.append(node)
-            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
-                functions.append(node)
-            elif kind is ast.ClassDef:
-                classes.append(node)
-            elif kind is ast.Assign:
-                assigns.append(node)
+            bucket = buckets.get(type(node))
+            if bucket is not None:
+                bucket.append(node)
             for name in node._fields:
                 value = getattr(node, name, None)
                 if isinstance(value, list):
@@ -322,7 +322,8 @@ class SemanticModel:
         self._parents = parents
 
     def nodes_of(self, kind: type) -> list:
-        """Every call (ast.Call), def or lambda (ast.FunctionDef), class or assignment, in ast.walk order."""
+        """Every node of one of the _INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas),
+        in ast.walk order."""
         if self._parents is None:
             self._index()
         return self._nodes[kind]

@@ -34,6 +34,19 @@ INIT_METHODS = frozenset(
 _INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
 
 
+# `Load`, `Store`, `Add`, ...: shared leaf objects that no question is ever asked about (a third of
+# the nodes of a tree); the walk does not visit them.
+_LEAF_SINGLETONS = frozenset(
+    type(n)
+    for n in (
+        ast.Load(), ast.Store(), ast.Del(), ast.And(), ast.Or(), ast.Add(), ast.Sub(), ast.Mult(), ast.MatMult(),
+        ast.Div(), ast.Mod(), ast.Pow(), ast.LShift(), ast.RShift(), ast.BitOr(), ast.BitXor(), ast.BitAnd(),
+        ast.FloorDiv(), ast.Invert(), ast.Not(), ast.UAdd(), ast.USub(), ast.Eq(), ast.NotEq(), ast.Lt(),
+        ast.LtE(), ast.Gt(), ast.GtE(), ast.Is(), ast.IsNot(), ast.In(), ast.NotIn(),
+    )
+)
+
+
 class SemanticModel:
     def __init__(
         self,
@@ -75,6 +88,7 @@ class SemanticModel:
         self._scheduled: set[int] = set()
         self._parents: dict[int, ast.AST] | None = None
         self._nodes: dict[type, list] = {}
+        self._qualnames: dict[int, str | None] = {}
         self._uses_of: dict[int, list[ast.AST]] | None = None
 
         self.module_scope = Scope("module", tree, None)
@@ -252,7 +266,13 @@ class SemanticModel:
     # ---- queries ----------------------------------------------------------------------------
 
     def qualified_name(self, node: ast.AST) -> str | None:
-        return self.imports.qualified_name(node)
+        # Asked of the same node by the flow, the traced-code search and several rules.
+        key = id(node)
+        try:
+            return self._qualnames[key]
+        except KeyError:
+            found = self._qualnames[key] = self.imports.qualified_name(node)
+            return found
 
     def values_of(self, node: ast.AST) -> ValueSet:
         return self.values.get(id(node), frozenset({UNKNOWN}))
@@ -316,7 +336,7 @@ class SemanticModel:
                         if isinstance(item, AST):
                             parents[id(item)] = node
                             append(item)
-                elif isinstance(value, AST):
+                elif isinstance(value, AST) and type(value) not in _LEAF_SINGLETONS:
                     parents[id(value)] = node
                     append(value)
         self._parents = parents

@@ -89,6 +89,8 @@ class SemanticModel:
         self._parents: dict[int, ast.AST] | None = None
         self._nodes: dict[type, list] = {}
         self._qualnames: dict[int, str | None] = {}
+        # What several rules compute from the model once per file, keyed by the rule family's own key.
+        self.shared: dict[object, object] = {}
         self._uses_of: dict[int, list[ast.AST]] | None = None
 
         self.module_scope = Scope("module", tree, None)

@@ -8,7 +8,6 @@ reported); rebinding the name or attribute, or changing a captured Python object
 from __future__ import annotations
 
 import ast
-import weakref
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -55,8 +54,6 @@ class Capture:
 class _Captures:
     """What traced code reads from outside, and every write to it; built once per model."""
 
-    _cache: "weakref.WeakKeyDictionary[SemanticModel, _Captures]" = weakref.WeakKeyDictionary()
-
     def __init__(self, model: SemanticModel):
         self.model = model
         self.timing = TraceTiming(model)
@@ -77,9 +74,10 @@ class _Captures:
 
     @classmethod
     def of(cls, model: SemanticModel) -> "_Captures":
-        found = cls._cache.get(model)
+        # Kept on the model (it refers back to the model, so a weak-keyed cache would never let go).
+        found = model.shared.get(cls)
         if found is None:
-            found = cls._cache[model] = cls(model)
+            found = model.shared[cls] = cls(model)
         return found
 
     def later(self, capture: Capture, write: Write) -> bool:

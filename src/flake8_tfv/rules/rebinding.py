@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import weakref
 from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
@@ -94,7 +93,6 @@ def created_line(values: list[Value]) -> str:
     return f" (created on line {lines[0]})" if lines else ""
 
 
-_VARIABLE_KEYS: "weakref.WeakKeyDictionary[object, frozenset[str]]" = weakref.WeakKeyDictionary()
 
 
 class _RebindingRule(Rule):
@@ -118,12 +116,12 @@ class _RebindingRule(Rule):
     def variable_keys(self) -> frozenset[str]:
         """Names and attribute paths that some binding of this file may store a variable in."""
         if self._variable_keys is None:
-            keys = _VARIABLE_KEYS.get(self.model)  # the same for the five rules of this module
+            keys = self.model.shared.get(_RebindingRule)  # the same for the five rules of this module
             if keys is None:
                 model = self.model
                 # Bindings of this file, implicit ones (built-in layer weights, instances of this
                 # file's classes) and those inherited from project base classes in other modules.
-                keys = _VARIABLE_KEYS[model] = frozenset(
+                keys = model.shared[_RebindingRule] = frozenset(
                     b.key
                     for b in (*model.bindings.values(), *model.implicit_bindings.values(), *model._inherited.values())
                     if b.holds_variable

@@ -5,7 +5,6 @@ trace_time.py, stale captures in captures.py, retracing in retracing.py."""
 from __future__ import annotations
 
 import ast
-import weakref
 from typing import Iterator
 
 from ..codegen import precedence
@@ -29,19 +28,16 @@ KERAS_STATE_ERROR = (
 )
 
 
-_TRACED_FUNCTIONS: "weakref.WeakKeyDictionary[SemanticModel, list[ast.AST]]" = weakref.WeakKeyDictionary()
-
-
 def traced_functions(model: SemanticModel) -> list[ast.AST]:
     """Every function whose body runs while TensorFlow traces (nested ones included)."""
-    found = _TRACED_FUNCTIONS.get(model)
+    found = model.shared.get(traced_functions)
     if found is None:
         if model.traced:
             found = [n for n in model.call_graph.functions if model.trace_reason(n) is not None]
             found.sort(key=lambda n: (n.lineno, n.col_offset))
         else:
             found = []
-        _TRACED_FUNCTIONS[model] = found
+        model.shared[traced_functions] = found
     return found
 
 

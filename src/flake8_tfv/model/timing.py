@@ -28,6 +28,27 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return (node.lineno, node.col_offset)
 
 
+def _branch_path(model, node: ast.AST) -> dict[int, int]:
+    """id(if/try/match ancestor) -> which of its blocks holds `node` (0: body, 1: orelse, ...)."""
+    path: dict[int, int] = {}
+    child = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, ast.If):
+            if any(s is child for s in ancestor.orelse):
+                path[id(ancestor)] = 1
+            elif any(s is child for s in ancestor.body):
+                path[id(ancestor)] = 0
+        child = ancestor
+    return path
+
+
+def exclusive_branches(model, a: ast.AST, b: ast.AST) -> bool:
+    """`a` and `b` sit in different branches of one `if`: at most one of them runs."""
+    first = _branch_path(model, a)
+    second = _branch_path(model, b)
+    return any(key in second and second[key] != side for key, side in first.items())
+
+
 class TraceTiming:
     def __init__(self, model: "SemanticModel"):
         self.model = model
@@ -159,7 +180,11 @@ class TraceTiming:
         afresh each time, so it does not count."""
         model = self.model
         root = reason.origin
-        here = [t for t in self.triggers(reason) if model.enclosing_function(t) is container]
+        here = [
+            t
+            for t in self.triggers(reason)
+            if model.enclosing_function(t) is container and not exclusive_branches(model, t, stmt)
+        ]
         if not here:
             return False
         made = root.site if root.site is not None else root.root

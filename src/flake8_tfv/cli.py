@@ -14,6 +14,7 @@ from .cache import ResultCache, default_folder
 from .config import Config, ConfigError, find_pyproject, load_config, settings_for
 from .diagnostic import Diagnostic
 from .fix import fix_text
+from .model.project import forget_files
 from .output import FORMATS, ToolError, write_github, write_json, write_sarif, write_statistics, write_text
 from .rules import all_rules, rule_by_code
 from .runner import Item, check_items, default_jobs
@@ -285,6 +286,8 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     except ConfigError as error:
         err.write(f"tfv: error: {error}\n")
         return EXIT_ERROR
+    # A run starts from what is on disk now (a caller may run several in one process).
+    forget_files()
     run = Run(args, out, err)
     if args.command == "check":
         return cmd_check(run, config)

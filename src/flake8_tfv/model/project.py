@@ -11,6 +11,7 @@ by path and modification time, with cycles and a per-file time budget giving "un
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import time
@@ -143,6 +144,8 @@ class Project:
         self._building: set[str] = set()
         self._callers: dict[str, dict] = {}
         self._files: list[Path] | None = None
+        self._module_files: dict[str, Path | None] = {}
+        self._module_names: dict[Path, str | None] = {}
         self._import_words: dict[Path, frozenset[str]] | None = None
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
@@ -152,6 +155,13 @@ class Project:
     # ---- locating modules -------------------------------------------------------------------
 
     def module_name(self, path: Path) -> str | None:
+        try:
+            return self._module_names[path]
+        except KeyError:
+            found = self._module_names[path] = self._find_module_name(path)
+            return found
+
+    def _find_module_name(self, path: Path) -> str | None:
         path = path.resolve()
         for src in self.src_roots:
             try:
@@ -171,6 +181,15 @@ class Project:
         return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
     def module_file(self, name: str) -> Path | None:
+        # Asked for the same names by every file that imports them; forget_files() drops the
+        # whole Project, and with it this memo, when files appear or go.
+        try:
+            return self._module_files[name]
+        except KeyError:
+            found = self._module_files[name] = self._find_module_file(name)
+            return found
+
+    def _find_module_file(self, name: str) -> Path | None:
         try:
             found = modutils.file_from_modpath(name.split("."), path=[str(s) for s in self.src_roots])
         except (ImportError, SyntaxError, ValueError):
@@ -362,7 +381,12 @@ _PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}
 
 
 def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:
-    folder = path.resolve().parent
+    return _root_of_folder(path.resolve().parent, markers)
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of_folder(folder: Path, markers) -> Path | None:
+    """Every file of a folder has the same root: looked up once per folder and process."""
     for candidate in [folder, *folder.parents]:
         if any((candidate / m).exists() for m in markers):
             return candidate
@@ -391,6 +415,7 @@ def forget_files() -> None:
     in lru caches of its module lookup; clearing only them costs microseconds, where
     `astroid.MANAGER.clear_cache()` would rebuild builtins for a fifth of a second."""
     _PROJECTS.clear()
+    _root_of_folder.cache_clear()
     from astroid import modutils as found_modutils
     from astroid.interpreter._import import spec
 

@@ -21,7 +21,7 @@ from ..model.traced import TraceReason
 from ..model.values import Kind
 from .base import Rule
 from .rebinding import _VALUE_FIRST_FACTORIES
-from .traced import MUTATING_METHODS, describe, own_nodes, outside_trace, tensorflow_alias, traced_functions
+from .traced import MUTATING_METHODS, describe, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
 
 _FROZEN_KINDS = frozenset({Kind.PYTHON, Kind.NUMPY, Kind.TENSOR, Kind.TENSOR_LIST})
 # What a captured Python value may also be at some binding without making the finding uncertain.
@@ -92,7 +92,7 @@ class _Captures:
         for func in traced_functions(model):
             reason = model.trace_reason(func)
             seen: set[str] = set()
-            for node in own_nodes(func):
+            for node in own_nodes_of(model, func):
                 if not isinstance(node, (ast.Name, ast.Attribute)) or not isinstance(node.ctx, ast.Load):
                     continue
                 key = dotted_path(node)

@@ -16,7 +16,7 @@ from .traced import (
     describe,
     eager_only,
     outside_trace,
-    own_nodes,
+    own_nodes_of,
     tensorflow_alias,
     traced_functions,
 )
@@ -134,7 +134,7 @@ class TraceTimeSideEffect(Rule):
         model = self.model
         for func in traced_functions(model):
             where = describe(model, func)
-            for node in own_nodes(func):
+            for node in own_nodes_of(model, func):
                 if isinstance(node, ast.Call):
                     found = self.call_effect(node, where)
                 elif isinstance(node, (ast.AugAssign, ast.Assign)):
@@ -371,7 +371,7 @@ class TraceTimeRandomness(Rule):
         model = self.model
         for func in traced_functions(model):
             where = describe(model, func)
-            for node in own_nodes(func):
+            for node in own_nodes_of(model, func):
                 if not isinstance(node, ast.Call):
                     continue
                 kind = python_randomness(model.qualified_name(node.func))

@@ -41,6 +41,15 @@ def traced_functions(model: SemanticModel) -> list[ast.AST]:
     return found
 
 
+def own_nodes_of(model: SemanticModel, func: ast.AST) -> list[ast.AST]:
+    """`own_nodes(func)`, walked once per file however many rules look through it."""
+    key = (own_nodes, id(func))
+    found = model.shared.get(key)
+    if found is None:
+        found = model.shared[key] = list(own_nodes(func))
+    return found
+
+
 def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function's own body in source order; nested functions and classes are left
     to themselves (their decorators and defaults run here, so they are visited)."""
@@ -296,7 +305,7 @@ class StateCreatedInTracedCode(Rule):
                 func.name in INIT_METHODS or any(_runs_once(d) for d in func.decorator_list)
             ):
                 continue
-            for node in own_nodes(func):
+            for node in own_nodes_of(model, func):
                 if not isinstance(node, ast.Call):
                     continue
                 made = self.made(node)
@@ -448,7 +457,7 @@ class NumpyInTracedCode(Rule):
         model = self.model
         for func in traced_functions(model):
             where = describe(model, func)
-            for node in own_nodes(func):
+            for node in own_nodes_of(model, func):
                 if not (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)

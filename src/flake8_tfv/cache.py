@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -23,6 +22,7 @@ import flake8_tfv
 
 from .analyze import Settings
 from .diagnostic import Applicability, Diagnostic, Edit, Fix, Position
+from .sources import write_atomic
 
 CACHE_DIR_NAME = ".tfv_cache"
 ENV_CACHE_DIR = "TFV_CACHE_DIR"
@@ -166,17 +166,8 @@ class ResultCache:
         entries = {path: entry for path, entry in self._entries.items() if os.path.exists(path)}
         try:
             self._prepare_folder()
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"entries": entries}, handle, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            data = json.dumps({"entries": entries}, separators=(",", ":")).encode("utf-8")
+            write_atomic(self.file, data)
         except (OSError, ValueError):
             pass  # a read-only tree, a full disk: the next run recomputes
 

@@ -9,7 +9,7 @@ split them (\\r\\n, \\r, \\n), not where `str.splitlines` does (it also splits o
 from __future__ import annotations
 
 from .diagnostic import Position
-from .text import split_lines
+from .text import SourceText
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -33,13 +33,9 @@ class LineIndex:
     def __init__(self, text: str, encoding: str = UTF16):
         self.text = text
         self.encoding = encoding
-        self.lines = split_lines(text)
-        starts, total = [], 0
-        for line in self.lines:
-            starts.append(total)
-            total += len(line)
-        starts.append(total)
-        self._starts = starts
+        source = SourceText(text)
+        self.lines = source.lines
+        self._starts = source.line_starts
 
     def _line(self, index: int) -> str:
         return _content(self.lines[index]) if 0 <= index < len(self.lines) else ""

@@ -67,14 +67,16 @@ def decode_source(path: Path, data: bytes) -> SourceFile:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace the file in one step: a reader (or a crash) sees the old file or the new one."""
-    mode = stat.S_IMODE(path.stat().st_mode)
+    # A new file keeps the private mode mkstemp gives it; an existing one keeps its own.
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tfv-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -58,7 +58,9 @@ class SourceText:
     def end(self, node: ast.AST) -> Position:
         return Position(node.end_lineno, self.char_col(node.end_lineno, node.end_col_offset))
 
-    def offset(self, pos: Position) -> int:
+    @property
+    def line_starts(self) -> list[int]:
+        """Where each line starts in the text, then the text's length."""
         if self._starts is None:
             starts, total = [], 0
             for line in self.lines:
@@ -66,8 +68,12 @@ class SourceText:
                 total += len(line)
             starts.append(total)
             self._starts = starts
-        index = min(max(pos.line - 1, 0), len(self._starts) - 1)
-        return self._starts[index] + pos.col
+        return self._starts
+
+    def offset(self, pos: Position) -> int:
+        starts = self.line_starts
+        index = min(max(pos.line - 1, 0), len(starts) - 1)
+        return starts[index] + pos.col
 
     def segment(self, node: ast.AST) -> str:
         return self.text[self.offset(self.start(node)) : self.offset(self.end(node))]

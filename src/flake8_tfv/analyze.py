@@ -123,7 +123,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         if project is not None:
             path = Path(filename)
             module_name = project.module_name(path)
-            imports = ImportMap.from_tree(tree, project.package_of(path))
+            imports = imports.with_package(project.package_of(path))
             project.begin_file()
     try:
         model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)

@@ -51,28 +51,40 @@ class ImportMap:
 
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
+        self._nodes: list[ast.AST] = []  # the import statements, in the order they were read
 
     @classmethod
     def from_tree(cls, tree: ast.AST, package: str | None = None) -> "ImportMap":
         """`package` is the dotted package of the file (for `from . import x`); without it,
         relative imports stay unresolved."""
         imports = cls()
-        for node in statements_breadth_first(tree):  # imports are statements
+        imports._nodes = [n for n in statements_breadth_first(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        imports._read(package)
+        return imports
+
+    def with_package(self, package: str | None) -> "ImportMap":
+        """The same imports with relative ones resolved in `package`, without walking the tree again."""
+        imports = type(self)()
+        imports._nodes = self._nodes
+        imports._read(package)
+        return imports
+
+    def _read(self, package: str | None) -> None:
+        for node in self._nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
-                        imports.aliases[alias.asname] = alias.name
+                        self.aliases[alias.asname] = alias.name
                     else:
                         top = alias.name.split(".", 1)[0]
-                        imports.aliases[top] = top
-            elif isinstance(node, ast.ImportFrom):
+                        self.aliases[top] = top
+            else:
                 module = resolve_relative(node.module, node.level, package)
                 if module is None:
                     continue
                 for alias in node.names:
                     if alias.name != "*":
-                        imports.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
-        return imports
+                        self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
 
     def uses_tensorflow(self, extra_roots: frozenset[str] = frozenset()) -> bool:
         roots = TF_PACKAGES | extra_roots

@@ -146,6 +146,7 @@ class Project:
         self._files: list[Path] | None = None
         self._module_files: dict[str, Path | None] = {}
         self._module_names: dict[Path, str | None] = {}
+        self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[Path, frozenset[str]] | None = None
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
@@ -162,17 +163,33 @@ class Project:
             return found
 
     def _find_module_name(self, path: Path) -> str | None:
+        """`pkg.sub.mod` for `<src>/pkg/sub/mod.py` (`pkg.sub` for its `__init__.py`) when every
+        folder on the way is a package, as the import system would name it from that root."""
         path = path.resolve()
         for src in self.src_roots:
             try:
-                path.relative_to(src)
+                parts = path.relative_to(src).parts
             except ValueError:
                 continue
-            try:
-                return ".".join(modutils.modpath_from_file(str(path), [str(src)]))
-            except ImportError:
+            if not parts or not parts[-1].endswith(".py") or not self._is_package_path(src, parts[:-1]):
                 continue
+            stem = parts[-1][:-3]
+            names = [*parts[:-1], stem] if stem != "__init__" else list(parts[:-1])
+            if names and all(name.isidentifier() for name in names):
+                return ".".join(names)
         return None
+
+    def _is_package_path(self, src: Path, folders: tuple[str, ...]) -> bool:
+        # Every file of a folder asks the same question: answered once per folder.
+        folder = src
+        for name in folders:
+            folder = folder / name
+            known = self._package_folders.get(folder)
+            if known is None:
+                known = self._package_folders[folder] = (folder / "__init__.py").is_file()
+            if not known:
+                return False
+        return True
 
     def package_of(self, path: Path) -> str | None:
         name = self.module_name(path)

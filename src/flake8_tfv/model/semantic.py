@@ -34,17 +34,29 @@ INIT_METHODS = frozenset(
 _INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
 
 
-# `Load`, `Store`, `Add`, ...: shared leaf objects that no question is ever asked about (a third of
-# the nodes of a tree); the walk does not visit them.
-_LEAF_SINGLETONS = frozenset(
-    type(n)
-    for n in (
-        ast.Load(), ast.Store(), ast.Del(), ast.And(), ast.Or(), ast.Add(), ast.Sub(), ast.Mult(), ast.MatMult(),
-        ast.Div(), ast.Mod(), ast.Pow(), ast.LShift(), ast.RShift(), ast.BitOr(), ast.BitXor(), ast.BitAnd(),
-        ast.FloorDiv(), ast.Invert(), ast.Not(), ast.UAdd(), ast.USub(), ast.Eq(), ast.NotEq(), ast.Lt(),
-        ast.LtE(), ast.Gt(), ast.GtE(), ast.Is(), ast.IsNot(), ast.In(), ast.NotIn(),
-    )
+# Fields that never hold a node worth walking: names and numbers, and `ctx`/`op`, whose `Load`,
+# `Store`, `Add`, ... are shared singletons that no question is ever asked about.
+_NOT_CHILD_FIELDS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "asname", "module", "level", "kind", "type_comment", "conversion",
+     "is_async", "simple", "tag", "name", "rest", "kwd_attrs"}
 )
+
+
+def _child_fields() -> dict[type, tuple[str, ...]]:
+    """Per node type, the fields the index walks (empty for leaves such as `Name`)."""
+    table: dict[type, tuple[str, ...]] = {}
+    todo = [ast.AST]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _NOT_CHILD_FIELDS)
+        if cls in (ast.Constant, ast.MatchSingleton):
+            fields = ()
+        table[cls] = fields
+    return table
+
+
+_CHILD_FIELDS = _child_fields()
 
 
 class SemanticModel:
@@ -323,24 +335,31 @@ class SemanticModel:
         # Async defs and lambdas are listed with the defs.
         buckets = {kind: nodes[kind] for kind in _INDEXED}
         buckets[ast.AsyncFunctionDef] = buckets[ast.Lambda] = nodes[ast.FunctionDef]
-        AST = ast.AST
+        fields_of, AST, list_type = _CHILD_FIELDS, ast.AST, list
         todo = deque([self.tree])
         popleft, append = todo.popleft, todo.append
+        # A node is listed when it is queued, which is the order it is taken out in (ast.walk's);
+        # leaves are listed without being queued.
         while todo:
             node = popleft()
-            bucket = buckets.get(type(node))
-            if bucket is not None:
-                bucket.append(node)
-            for name in node._fields:
+            for name in fields_of[type(node)]:
                 value = getattr(node, name, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, AST):
-                            parents[id(item)] = node
-                            append(item)
-                elif isinstance(value, AST) and type(value) not in _LEAF_SINGLETONS:
+                if type(value) is list_type:
+                    for child in value:
+                        if isinstance(child, AST):
+                            parents[id(child)] = node
+                            kind = type(child)
+                            if kind in buckets:
+                                buckets[kind].append(child)
+                            if fields_of.get(kind, True):
+                                append(child)
+                elif isinstance(value, AST):
                     parents[id(value)] = node
-                    append(value)
+                    kind = type(value)
+                    if kind in buckets:
+                        buckets[kind].append(value)
+                    if fields_of.get(kind, True):
+                        append(value)
         self._parents = parents
 
     def nodes_of(self, kind: type) -> list:

@@ -52,10 +52,15 @@ def merge(*states: Optional[State]) -> Optional[State]:
         return None
     if len(live) == 1:
         return dict(live[0])
-    merged: State = {}
-    for state in live:
+    merged: State = dict(live[0])
+    for state in live[1:]:
         for key, bindings in state.items():
-            merged[key] = merged.get(key, _EMPTY) | bindings
+            current = merged.get(key)
+            # Branches mostly pass the same sets on untouched: no union to build for those.
+            if current is None:
+                merged[key] = bindings
+            elif current is not bindings:
+                merged[key] = current | bindings
     # A key that one path binds and another leaves as it was at entry is absent from the latter;
     # for free names and attributes that means "whatever the entry had", kept by the caller's
     # pre-populated entry state, so plain union is right here.
@@ -101,6 +106,8 @@ def _trainable_of(call: ast.Call) -> bool | None:
 _UNKNOWN_SET: ValueSet = frozenset({UNKNOWN})
 _PYTHON_SET: ValueSet = frozenset({PYTHON})
 _NONE_SET: ValueSet = frozenset({NONE})
+# Receivers whose attributes can be weights nobody bound in this flow (see layer_weight).
+_WEIGHT_HOLDERS = frozenset({Kind.LAYER, Kind.INSTANCE})
 class _Handlers(dict):
     """Node type -> `ScopeFlow.stmt_If` (and so on) for one flow class and prefix, filled on first use."""
 
@@ -179,6 +186,15 @@ class ScopeFlow:
         self.bindings_version = 0  # bumped only when a binding is made or what it holds grows
         self._stmt_handlers = _handlers(type(self), "stmt_")
         self._eval_handlers = _handlers(type(self), "eval_")
+        # What the enclosing scopes hold for a free name: those scopes are complete before this
+        # one runs, so each name is looked up once per scope, not at every use.
+        self._outer: dict[str, frozenset] = {}
+        self._values = model.values
+        self._uses = model.uses
+        self._paths = model.paths
+        self._prefixes: set[str] = set()
+        for key in entry:
+            self.note_path(key)
 
     # ---- statements -------------------------------------------------------------------------
 
@@ -266,6 +282,7 @@ class ScopeFlow:
                 if isinstance(target, ast.Attribute):
                     self.eval(target.value, state)
                 state[key] = _EMPTY
+                self.note_path(key)
                 self.kill_paths(key, state)
             else:
                 self.eval(target, state)
@@ -463,6 +480,7 @@ class ScopeFlow:
             self.model._record_previous(target, previous, self)
             binding = self.binding_for(key, target, stmt, how, values, self.scope)
             state[key] = frozenset({binding})
+            self.note_path(key)
             self.kill_paths(key, state)
             self.model._note_attribute_binding(self.scope, binding)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -502,14 +520,19 @@ class ScopeFlow:
             self.model.implicit_bindings[key] = binding
         return frozenset({binding})
 
-    @staticmethod
-    def kill_paths(key: str, state: State) -> None:
-        prefix = key + "."
+    def note_path(self, key: str) -> None:
+        """Remember the prefixes of a dotted key put in a state (`self` and `self.a` for
+        `self.a.b`), so that rebinding any other name needs no search for paths under it."""
+        while "." in key:
+            key = key.rpartition(".")[0]
+            self._prefixes.add(key)
+
+    def kill_paths(self, key: str, state: State) -> None:
         # Every binding calls this, and module scopes hold hundreds of keys, almost never a path
-        # under this one: one search in C over the joined keys ("\0" cannot occur in a key) spares
-        # the loop in Python (issue 6: 10 million key tests on the corpus).
-        if "\0" + prefix not in "\0" + "\0".join(state):
+        # under this one (issue 6: 10 million key tests on the corpus).
+        if key not in self._prefixes:
             return
+        prefix = key + "."
         for other in [k for k in state if k.startswith(prefix)]:
             del state[other]
 
@@ -521,12 +544,14 @@ class ScopeFlow:
 
     def narrow(self, test: ast.expr, state: State) -> tuple[State, State]:
         """Split the state for `if x is None:` style guards (the lazy-creation pattern)."""
-        body, orelse = dict(state), dict(state)
+        # The body goes on with the state itself (the caller no longer reads it), the other branch with a copy.
+        body, orelse = state, dict(state)
         key, when_missing, absent = none_guard(test)
         if key is not None:
+            self.note_path(key)
+            current = self.lookup(key, state)
             missing = body if when_missing else orelse
             present = orelse if when_missing else body
-            current = self.lookup(key, state)
             if absent:  # `hasattr` is false: the attribute was never set on this path
                 missing[key] = _EMPTY
             else:
@@ -540,17 +565,34 @@ class ScopeFlow:
         found = state.get(key)
         if found is not None:
             return found
-        if "." not in key:
-            return self.model._outer_bindings(self.scope, key)
-        return _EMPTY
+        if "." in key:
+            return _EMPTY
+        found = self._outer.get(key)
+        if found is None:
+            found = self._outer[key] = self.model._outer_bindings(self.scope, key)
+        return found
 
     def eval_name(self, node: ast.Name, state: State) -> ValueSet:
-        reaching = self.lookup(node.id, state)
-        self.model._record_use(node, reaching, self)
+        name = node.id
+        reaching = state.get(name)
+        if reaching is None:
+            reaching = self.lookup(name, state)
+        self._record_use(node, reaching)
         if len(reaching) == 1:  # the common case, without a call
             for binding in reaching:
                 return binding.values or _UNKNOWN_SET
         return _union_of_values(reaching)
+
+    def _record_use(self, node: ast.AST, reaching: frozenset) -> None:
+        key = id(node)
+        previous = self._uses.get(key)
+        if previous is None:
+            self._uses[key] = reaching
+            self.model.use_nodes[key] = node
+            self.version += 1
+        elif previous is not reaching and not reaching <= previous:
+            self._uses[key] = previous | reaching
+            self.version += 1
 
     def eval(self, node: ast.expr, state: State) -> ValueSet:
         method = self._eval_handlers[type(node)]
@@ -561,7 +603,13 @@ class ScopeFlow:
                 if isinstance(child, ast.expr):
                     self.eval(child, state)
             values = _UNKNOWN_SET
-        self.model._record_value(node, values, self)
+        key = id(node)
+        previous = self._values.get(key)
+        if previous is None:
+            self._values[key] = values
+        elif previous is not values and not values <= previous:
+            self._values[key] = previous | values
+            self.version += 1
         return values
 
     eval_Name = eval_name
@@ -570,24 +618,34 @@ class ScopeFlow:
         return _NONE_SET if node.value is None else _PYTHON_SET
 
     def eval_Attribute(self, node: ast.Attribute, state: State) -> ValueSet:
-        receiver = self.eval(node.value, state)
-        key = dotted_path(node)
+        base = node.value
+        receiver = self.eval(base, state)
+        # The path is built from the receiver's, which its own evaluation just recorded.
+        if type(base) is ast.Name:
+            key = base.id + "." + node.attr
+        else:
+            prefix = self._paths.get(id(base)) if type(base) is ast.Attribute else None
+            key = prefix + "." + node.attr if prefix is not None else None
+        self._paths[id(node)] = key
         if key is not None:
-            reaching = self.lookup(key, state)
+            reaching = state.get(key)
             if reaching:
-                self.model._record_use(node, reaching, self)
+                self._record_use(node, reaching)
                 return _union_of_values(reaching)
-        implicit = self.layer_weight(node, receiver)
-        if implicit:
-            self.model._record_use(node, implicit, self)
-            return next(iter(implicit)).values
-        if any(v.kind is Kind.DATASET for v in receiver):
+        kinds = {v.kind for v in receiver}
+        if kinds & _WEIGHT_HOLDERS:
+            implicit = self.layer_weight(node, receiver)
+            if implicit:
+                self._record_use(node, implicit)
+                return next(iter(implicit)).values
+        if Kind.DATASET in kinds:
             return frozenset({Value(Kind.DATASET)})
-        if any(v.kind is Kind.MODULE for v in receiver):
-            root = key.split(".", 1)[0] if key else None
-            external = self.model.external_values(self.model.qualified_name(node), root or "")
-            if external:
-                return external
+        if Kind.MODULE in kinds and key is not None:
+            root = key.split(".", 1)[0]
+            if self.model.worth_resolving(root):
+                external = self.model.external_values(self.model.qualified_name(node), root)
+                if external:
+                    return external
         return _UNKNOWN_SET
 
     def eval_Call(self, node: ast.Call, state: State) -> ValueSet:

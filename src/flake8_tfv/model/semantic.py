@@ -84,6 +84,7 @@ class SemanticModel:
         self.previous: dict[int, frozenset] = {}  # id(store target) -> bindings it replaces
         self.use_nodes: dict[int, ast.AST] = {}
         self.values: dict[int, ValueSet] = {}  # id(expression) -> what it may evaluate to
+        self.paths: dict[int, str | None] = {}  # id(Attribute) -> "self.w" (None: not a dotted path)
         self.statements: list[ast.stmt] = []  # every statement, in the order first walked
         self.statement_scope: dict[int, Scope] = {}
         self.statement_loop: dict[int, ast.AST | None] = {}
@@ -150,16 +151,6 @@ class SemanticModel:
             self.statements.append(stmt)
             self.statement_scope[id(stmt)] = scope
             self.statement_loop[id(stmt)] = loop
-
-    def _record_use(self, node: ast.AST, reaching: frozenset, flow) -> None:
-        previous = self.uses.get(id(node))
-        if previous is None:
-            self.uses[id(node)] = reaching
-            self.use_nodes[id(node)] = node
-            flow.version += 1
-        elif not reaching <= previous:
-            self.uses[id(node)] = previous | reaching
-            flow.version += 1
 
     def _record_previous(self, target: ast.AST, reaching: frozenset, flow) -> None:
         previous = self.previous.get(id(target))
@@ -267,13 +258,19 @@ class SemanticModel:
                 found.append(facts)
         return found
 
+    def worth_resolving(self, local_name: str) -> bool:
+        """Whether what `local_name` holds in another project module can change a finding here."""
+        if self.project is None:
+            return False
+        if self._worth_resolving is None:
+            self._worth_resolving = names_worth_resolving(self)
+        return local_name in self._worth_resolving
+
     def external_values(self, qualname: str | None, local_name: str | None = None):
         """What a name of another project module holds, or None (also when it cannot matter here)."""
         if self.project is None or qualname is None:
             return None
-        if self._worth_resolving is None:
-            self._worth_resolving = names_worth_resolving(self)
-        if local_name is not None and local_name not in self._worth_resolving:
+        if local_name is not None and not self.worth_resolving(local_name):
             return None
         return self.project.value_of(qualname)
 

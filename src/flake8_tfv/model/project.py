@@ -165,7 +165,7 @@ class Project:
     def _find_module_name(self, path: Path) -> str | None:
         """`pkg.sub.mod` for `<src>/pkg/sub/mod.py` (`pkg.sub` for its `__init__.py`) when every
         folder on the way is a package, as the import system would name it from that root."""
-        path = path.resolve()
+        path = _resolved_folder(str(path.parent)) / path.name
         for src in self.src_roots:
             try:
                 parts = path.relative_to(src).parts
@@ -398,7 +398,13 @@ _PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}
 
 
 def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:
-    return _root_of_folder(path.resolve().parent, markers)
+    return _root_of_folder(_resolved_folder(str(path.parent)), markers)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> Path:
+    # Resolving a path asks the file system about each of its parts: once per folder, not per file.
+    return Path(folder).resolve()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -433,6 +439,7 @@ def forget_files() -> None:
     `astroid.MANAGER.clear_cache()` would rebuild builtins for a fifth of a second."""
     _PROJECTS.clear()
     _root_of_folder.cache_clear()
+    _resolved_folder.cache_clear()
     from astroid import modutils as found_modutils
     from astroid.interpreter._import import spec
 

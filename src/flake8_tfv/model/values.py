@@ -25,6 +25,10 @@ class Kind(enum.Enum):
     INSTANCE = "instance"  # `self` inside a method
     UNKNOWN = "unknown"
 
+    # Members are singletons: hashing by identity spares Enum's hash of the member name, which
+    # every set of values pays for each of its values (issue 6).
+    __hash__ = object.__hash__
+
 
 TENSORLIKE = frozenset({Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT, Kind.TENSOR})
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from . import api
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names
+from .walk import child_nodes
 from .values import (
     NONE,
     NUMPY,
@@ -213,7 +214,7 @@ class ScopeFlow:
         method = self._stmt_handlers[type(node)]
         if method is not None:
             return method(self, node, state)
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.expr):
                 self.eval(child, state)
         return state
@@ -599,7 +600,7 @@ class ScopeFlow:
         if method is not None:
             values = method(self, node, state)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.eval(child, state)
             values = _UNKNOWN_SET
@@ -740,7 +741,7 @@ class ScopeFlow:
         return values
 
     def _containers(self, node: ast.expr, state: State) -> ValueSet:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.expr):
                 self.eval(child, state)
         return _PYTHON_SET

@@ -5,7 +5,7 @@ import ast
 from dataclasses import dataclass, field
 
 from .values import Kind, Value, ValueSet
-from .walk import block_children
+from .walk import block_children, child_nodes
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
@@ -154,7 +154,7 @@ def collect_local_names(scope: Scope, walrus: bool = True) -> None:
             scope.local_names.add(child.name)
         elif isinstance(child, ast.MatchMapping) and child.rest:
             scope.local_names.add(child.rest)
-        stack.extend(ast.iter_child_nodes(child))
+        stack.extend(child_nodes(child))
     scope.local_names -= scope.global_names
 
 

@@ -18,12 +18,14 @@ from .calls import CallGraph
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import UNKNOWN, Kind, Value, ValueSet
+from .walk import CHILD_FIELDS as _CHILD_FIELDS
 
 if TYPE_CHECKING:
     from .project import Project
 from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
+_UNKNOWN_SET: frozenset = frozenset({UNKNOWN})
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
 INIT_METHODS = frozenset(
     {"__init__", "build", "_build", "setup", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
@@ -34,29 +36,6 @@ INIT_METHODS = frozenset(
 _INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
 
 
-# Fields that never hold a node worth walking: names and numbers, and `ctx`/`op`, whose `Load`,
-# `Store`, `Add`, ... are shared singletons that no question is ever asked about.
-_NOT_CHILD_FIELDS = frozenset(
-    {"ctx", "op", "ops", "id", "attr", "arg", "asname", "module", "level", "kind", "type_comment", "conversion",
-     "is_async", "simple", "tag", "name", "rest", "kwd_attrs"}
-)
-
-
-def _child_fields() -> dict[type, tuple[str, ...]]:
-    """Per node type, the fields the index walks (empty for leaves such as `Name`)."""
-    table: dict[type, tuple[str, ...]] = {}
-    todo = [ast.AST]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _NOT_CHILD_FIELDS)
-        if cls in (ast.Constant, ast.MatchSingleton):
-            fields = ()
-        table[cls] = fields
-    return table
-
-
-_CHILD_FIELDS = _child_fields()
 
 
 class SemanticModel:
@@ -286,7 +265,7 @@ class SemanticModel:
             return found
 
     def values_of(self, node: ast.AST) -> ValueSet:
-        return self.values.get(id(node), frozenset({UNKNOWN}))
+        return self.values.get(id(node), _UNKNOWN_SET)
 
     def reaching(self, node: ast.AST) -> frozenset:
         """The bindings that may reach a use of a name or attribute path."""

@@ -20,6 +20,7 @@ from .base import Rule
 
 _SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 _TRAINING_METHODS = frozenset({"apply_gradients", "minimize"})
+_DIFFERENTIATING_METHODS = frozenset({"gradient", "jacobian", "batch_jacobian"}) | _TRAINING_METHODS
 # TF1 optimizers without slots: a new one per step, or one made inside tf.function, changes nothing.
 _STATELESS_TF1 = frozenset(
     {"tensorflow.compat.v1.train.GradientDescentOptimizer", "tensorflow.train.GradientDescentOptimizer"}
@@ -351,6 +352,8 @@ class IntegerVariableInGradients(_TrainingRule):
                     if id(value.origin) not in reported and self.integer_trainable(value):
                         reported[id(value.origin)] = (value, call)
         for call in self.calls():
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr in api.VARIABLE_METHODS):
+                continue
             for value in self.model.values_of(call):
                 if value.origin is call and value.api in api.VARIABLE_METHODS and id(call) not in reported:
                     if self.integer_trainable(value) and self.in_keras_class(call):
@@ -386,7 +389,7 @@ class IntegerVariableInGradients(_TrainingRule):
     def differentiated(self, call: ast.Call) -> list[ast.expr]:
         """The expressions a call hands over as variables to differentiate or update."""
         func = call.func
-        if not isinstance(func, ast.Attribute):
+        if not isinstance(func, ast.Attribute) or func.attr not in _DIFFERENTIATING_METHODS:
             return []
         receiver = {v.kind for v in self.model.values_of(func.value)}
         if func.attr in ("gradient", "jacobian", "batch_jacobian"):

@@ -111,6 +111,20 @@ def unpack(package: str, archive: Path) -> Path:
     return target
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def mark_root(folder: Path) -> None:
+    """A package's own checkout has a root marker; an unpacked wheel does not. Without one, the
+    folder that holds the corpus (this repository) would be taken for every package's project
+    root, and cross-module facts (issue 10) would find none of the packages' own modules."""
+    if not any((folder / m).exists() for m in ROOT_MARKERS):
+        (folder / "pyproject.toml").write_text(
+            "# Written by benchmarks/corpus.py: marks the root of this unpacked package, as its checkout would.\n",
+            encoding="utf-8",
+        )
+
+
 def count(folder: Path) -> tuple[int, int]:
     files = lines = 0
     for path in folder.rglob("*.py"):
@@ -137,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, version in chosen:
         archive = download(name, version)
         folder = unpack(name, archive)
+        mark_root(folder)
         files, lines = count(folder)
         total_files += files
         total_lines += lines

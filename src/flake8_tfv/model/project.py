@@ -14,6 +14,7 @@ import ast
 import functools
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
 
 
 # An import statement's line (a parenthesised `from x import (a,\n b)` continues on the next lines).
+_WORD = re.compile(r"[A-Za-z_]\w*")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*\([^)]*\)|(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\n]*)", re.M)
 
 
@@ -148,6 +150,7 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[Path, frozenset[str]] | None = None
+        self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -295,7 +298,7 @@ class Project:
                 facts.factories.add(node.name)
         return facts
 
-    def traced_callers(self, module: str) -> dict[str, tuple]:
+    def traced_callers(self, module: str, functions: frozenset[str] = frozenset()) -> dict[str, tuple]:
         """Functions of `module` that traced code elsewhere in the project calls: name -> (chain, how, why).
 
         One module hop: while another module's facts are being read (to answer this very
@@ -310,8 +313,10 @@ class Project:
         last = module.rpartition(".")[2]
         prefix = module + "."
         for path, imported in self.import_words().items():
-            # Cheap test first: a module that calls `module`'s functions imports it (or from it).
-            if last not in imported:
+            # Cheap tests first: a module that calls `module`'s functions imports it (or from it)
+            # and names one of them; only those are read, so a module's callers cost what its
+            # actual importers cost, not what every file that shares its name's last part costs.
+            if last not in imported or (functions and not self._names_any(path, functions)):
                 continue
             name = self.module_name(path)
             if name is None or name == module:
@@ -323,6 +328,16 @@ class Project:
                 if qualname.startswith(prefix) and "." not in qualname[len(prefix):]:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
+
+    def _names_any(self, path: Path, names: frozenset[str]) -> bool:
+        words = self._words.get(path)
+        if words is None:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            words = self._words[path] = frozenset(map(sys.intern, _WORD.findall(text)))
+        return not words.isdisjoint(names)
 
     def import_words(self) -> dict[Path, frozenset[str]]:
         """For each project file that uses TensorFlow or Keras, the words of its import statements

@@ -296,7 +296,8 @@ def _calls_into_other_modules(model, traced, by_id, eager) -> dict[str, tuple[tu
             qualname = model.qualified_name(node.func)
             if not qualname or qualname.startswith(_NOT_PROJECT) or qualname in found:
                 continue
-            if model.project.lookup(qualname) is None:
+            # A project module's function (its facts are not needed to say so, only its file).
+            if model.project.module_file(qualname.rpartition(".")[0]) is None:
                 continue
             chain = tuple(_short(model, n) for n in reason.chain)
             found[qualname] = (chain, reason.origin.how, reason.origin.description)
@@ -306,7 +307,10 @@ def _calls_into_other_modules(model, traced, by_id, eager) -> dict[str, tuple[tu
 def _called_from_other_modules(model: "SemanticModel") -> list[tuple[ast.AST, TraceReason]]:
     if model.project is None or not model.module_name:
         return []
-    callers = model.project.traced_callers(model.module_name)
+    names = frozenset(n.name for n in model.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    if not names:
+        return []
+    callers = model.project.traced_callers(model.module_name, names)
     found = []
     for node in model.tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in callers:

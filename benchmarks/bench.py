@@ -12,7 +12,8 @@ machines are shared, so the minimum is the least disturbed run), and the CPU tim
 (user + system of the child) is printed beside it.
 
 Targets (issue 6): the plugin adds at most 10% to flake8's own time; `tfv check` (one process) is
-at least 10x faster than flake8's default checks.
+at least 10x faster than flake8's default checks. `tfv check --no-cross-module` is timed too, for
+what cross-module facts (issue 10) cost and add.
 """
 from __future__ import annotations
 
@@ -165,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     timings = [
         Timing("flake8 E,F,W (no plugin)", [str(_bin(base, "flake8")), *flake8_args, "--select", "E,F,W", *targets]),
         Timing("flake8 E,F,W,TFV (plugin)", [str(_bin(plugin, "flake8")), *flake8_args, "--select", "E,F,W,TFV", *targets]),
-        Timing("tfv check", [str(_bin(plugin, "tfv")), "check", "--isolated", "--exit-zero", *targets]),
+        Timing("tfv check -j 1", [str(_bin(plugin, "tfv")), "check", "--isolated", "--exit-zero", "-j", "1", *targets]),
+        # Issue 10: what cross-module facts cost and add, against the one-file analysis.
+        Timing("tfv check -j 1 (one-file)", [str(_bin(plugin, "tfv")), "check", "--isolated", "--exit-zero", "-j", "1",
+                                            "--no-cross-module", *targets]),
     ]
     out_dir = VENVS / "outputs"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -179,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     for t in timings:
         found = ", ".join(f"{k} {v}" for k, v in sorted(codes(t.output).items())) or "none"
         print(f"{t.name:<28} {t.wall:8.1f} {t.cpu:8.1f} {files / t.wall:9.1f} {kloc / t.wall:8.2f}  {found}")
-    base_t, plugin_t, tfv_t = timings
+    base_t, plugin_t, tfv_t, one_file_t = timings
     overhead_wall = plugin_t.wall / base_t.wall - 1
     overhead_cpu = plugin_t.cpu / base_t.cpu - 1
     speedup_wall = base_t.wall / tfv_t.wall
@@ -187,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"plugin overhead on flake8: {overhead_wall:+.1%} wall, {overhead_cpu:+.1%} cpu   (target <= +10%)")
     print(f"tfv check vs flake8 E,F,W: {speedup_wall:.1f}x wall, {speedup_cpu:.1f}x cpu   (target >= 10x)")
+    print(f"cross-module facts: {tfv_t.wall / one_file_t.wall - 1:+.1%} wall against the one-file analysis, "
+          f"{sum(codes(tfv_t.output).values()) - sum(codes(one_file_t.output).values()):+d} findings")
     same = tfv_findings(plugin_t.output) == tfv_findings(tfv_t.output)
     print(f"TFV findings of flake8 and tfv check agree: {'yes' if same else 'NO'}")
     if args.json:

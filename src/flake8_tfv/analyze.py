@@ -14,6 +14,7 @@ from typing import Iterable
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
 from .model.project import project_for
+from .model.traced import as_if_called_from_traced_code, external_callers, untraced_module_functions
 from .rules import Rule, all_rules
 from .text import SourceText
 
@@ -131,6 +132,16 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         raise TooComplex() from None
     except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run
         return [_internal_error("the semantic model", err)]
+    found = _run_rules(model, rules)
+    if project is not None and module_name:
+        found = _with_traced_callers(model, rules, found)
+    found = _without_superseded(found, rules)
+    _release(model)
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def _run_rules(model: SemanticModel, rules: list[type[Rule]]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for rule in rules:
         try:
@@ -140,10 +151,32 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
             raise TooComplex() from None
         except Exception as err:  # noqa: BLE001
             found.append(_internal_error(rule.code, err))
-    found = _without_superseded(found, rules)
-    _release(model)
-    found.sort(key=Diagnostic.sort_key)
     return found
+
+
+def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: list[Diagnostic]) -> list[Diagnostic]:
+    """Module-level functions that another module's traced code calls are traced too (issue 10).
+    Finding those callers means analysing the modules that import this one, so it is done only
+    when the answer can change a finding: some module may call one of this module's untraced
+    functions (read from the importers' words), and tracing them would change what the rules say
+    (found by running the rules as if they were all traced). Otherwise the findings stand."""
+    untraced = untraced_module_functions(model)
+    if not untraced or not model.project.possible_callers(model.module_name, frozenset(f.name for f in untraced)):
+        return found
+    local = model.traced
+    model.retrace(as_if_called_from_traced_code(model, untraced))
+    as_if_traced = _run_rules(model, rules)
+    external = external_callers(model, untraced) if _keys(as_if_traced) != _keys(found) else []
+    if not external:
+        model.traced = local
+        model.shared.clear()
+        return found
+    model.retrace(external)
+    return _run_rules(model, rules)
+
+
+def _keys(found: list[Diagnostic]) -> set[tuple[str, int, int]]:
+    return {(d.code, d.line, d.col) for d in found}
 
 
 def _release(model: SemanticModel) -> None:

@@ -144,7 +144,7 @@ class Project:
         self.src_roots = tuple(r for r in roots if r.is_dir())
         self._facts: dict[str, tuple[float, ModuleFacts | None]] = {}
         self._building: set[str] = set()
-        self._callers: dict[str, dict] = {}
+        self._callers: dict[tuple[str, frozenset[str]], dict] = {}
         self._files: list[Path] | None = None
         self._module_files: dict[str, Path | None] = {}
         self._module_names: dict[Path, str | None] = {}
@@ -298,34 +298,40 @@ class Project:
                 facts.factories.add(node.name)
         return facts
 
-    def traced_callers(self, module: str, functions: frozenset[str] = frozenset()) -> dict[str, tuple]:
+    def possible_callers(self, module: str, functions: frozenset[str]) -> list[str]:
+        """Project modules that may call one of `functions` of `module`: those that import it (or
+        from it) and name one of them. Read from the text alone, so it costs what reading those
+        importers' words costs, not what analysing them would."""
+        last = module.rpartition(".")[2]
+        found = []
+        for path, imported in self.import_words().items():
+            if last not in imported or not self._names_any(path, functions):
+                continue
+            name = self.module_name(path)
+            if name is not None and name != module:
+                found.append(name)
+        return found
+
+    def traced_callers(self, module: str, functions: frozenset[str]) -> dict[str, tuple]:
         """Functions of `module` that traced code elsewhere in the project calls: name -> (chain, how, why).
 
         One module hop: while another module's facts are being read (to answer this very
         question, or any other) nothing is followed further, which bounds the cost."""
         if self._building:
             return {}
-        cached = self._callers.get(module)
+        key = (module, functions)
+        cached = self._callers.get(key)
         if cached is not None:
             return cached
         found: dict[str, tuple] = {}
-        self._callers[module] = found
-        last = module.rpartition(".")[2]
+        self._callers[key] = found
         prefix = module + "."
-        for path, imported in self.import_words().items():
-            # Cheap tests first: a module that calls `module`'s functions imports it (or from it)
-            # and names one of them; only those are read, so a module's callers cost what its
-            # actual importers cost, not what every file that shares its name's last part costs.
-            if last not in imported or (functions and not self._names_any(path, functions)):
-                continue
-            name = self.module_name(path)
-            if name is None or name == module:
-                continue
+        for name in self.possible_callers(module, functions):
             facts = self.facts(name)
             if facts is None:
                 continue
             for qualname, entry in facts.traced_calls.items():
-                if qualname.startswith(prefix) and "." not in qualname[len(prefix):]:
+                if qualname.startswith(prefix) and qualname[len(prefix):] in functions:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 

@@ -93,6 +93,12 @@ class SemanticModel:
         self.eager_functions: set[int] = find_eager(self)
         self.traced: dict[int, TraceReason] = find_traced(self)
 
+    def retrace(self, external=()) -> None:
+        """Traced functions again, with `external` (functions of this module that other modules'
+        traced code calls) traced from there; what the rules cached from the old answer goes."""
+        self.traced = find_traced(self, external)
+        self.shared.clear()
+
     # ---- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import api
 from .scopes import FUNCTION_NODES
@@ -191,7 +191,9 @@ def _walk_traced(node: ast.AST, eager: set[int]) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
+def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceReason]] = ()) -> dict[int, TraceReason]:
+    """Traced functions of this file and why; `external`: functions of this module that traced
+    code in other modules calls (found by `external_callers`), traced from there."""
     traced: dict[int, TraceReason] = {}
     eager: set[int] = model.eager_functions
     graph = model.call_graph
@@ -235,7 +237,7 @@ def find_traced(model: "SemanticModel") -> dict[int, TraceReason]:
 
     # Functions of this module that traced code in other project modules calls.
     if not functions_off:
-        for node, reason in _called_from_other_modules(model):
+        for node, reason in external:
             if id(node) not in traced and id(node) not in eager:
                 traced[id(node)] = reason
 
@@ -304,17 +306,35 @@ def _calls_into_other_modules(model, traced, by_id, eager) -> dict[str, tuple[tu
     return found
 
 
-def _called_from_other_modules(model: "SemanticModel") -> list[tuple[ast.AST, TraceReason]]:
+def untraced_module_functions(model: "SemanticModel") -> list[ast.AST]:
+    """Module-level functions that nothing in this file traces: other modules' traced code may call them."""
+    return [
+        node
+        for node in model.tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and id(node) not in model.traced
+        and id(node) not in model.eager_functions
+    ]
+
+
+def as_if_called_from_traced_code(model: "SemanticModel", functions: list[ast.AST]) -> list[tuple[ast.AST, TraceReason]]:
+    """The hypothesis that each of `functions` is called from traced code in another module."""
+    return [
+        (node, TraceReason("called", "called from traced code in another module", node, (_short(model, node.name),)))
+        for node in functions
+    ]
+
+
+def external_callers(model: "SemanticModel", functions: list[ast.AST]) -> list[tuple[ast.AST, TraceReason]]:
+    """Which of `functions` traced code in other project modules calls, and why (one module hop)."""
     if model.project is None or not model.module_name:
         return []
-    names = frozenset(n.name for n in model.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    if not names:
-        return []
-    callers = model.project.traced_callers(model.module_name, names)
+    by_name = {node.name: node for node in functions}
+    callers = model.project.traced_callers(model.module_name, frozenset(by_name))
     found = []
-    for node in model.tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in callers:
-            chain, how, why = callers[node.name]
+    for name, node in by_name.items():
+        if name in callers:
+            chain, how, why = callers[name]
             origin = TraceReason(how, why, node, chain[:1])
             found.append(
                 (node, TraceReason("called", f"called from traced `{chain[-1]}`", node, chain + (_short(model, node.name),), None, origin))

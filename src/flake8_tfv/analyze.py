@@ -154,19 +154,38 @@ def _run_rules(model: SemanticModel, rules: list[type[Rule]]) -> list[Diagnostic
     return found
 
 
+# Past this many functions named by other modules, their callers are looked for without first
+# asking which of them matter (each question costs a run of the tracing rules).
+_MAX_HYPOTHESES = 8
+
+
 def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: list[Diagnostic]) -> list[Diagnostic]:
     """Module-level functions that another module's traced code calls are traced too (issue 10).
     Finding those callers means analysing the modules that import this one, so it is done only
-    when the answer can change a finding: some module may call one of this module's untraced
-    functions (read from the importers' words), and tracing them would change what the rules say
-    (found by running the rules as if they were all traced). Otherwise the findings stand."""
-    untraced = untraced_module_functions(model)
-    if not untraced or not model.project.possible_callers(model.module_name, frozenset(f.name for f in untraced)):
+    when the answer can change a finding: another module names one of this module's untraced
+    functions (read from the importers' words), and tracing that function would change what the
+    rules report (the rules that depend on tracing run as if it were traced, one function at a
+    time: tracing several at once can hide a finding, a write in one read by another)."""
+    tracing_rules = [r for r in rules if r.uses_tracing]
+    untraced = untraced_module_functions(model) if tracing_rules else []
+    if not untraced:
+        return found
+    callers = model.project.possible_callers(model.module_name, frozenset(f.name for f in untraced))
+    named = frozenset().union(*callers.values())
+    candidates = [f for f in untraced if f.name in named]
+    if not candidates:
         return found
     local = model.traced
-    model.retrace(as_if_called_from_traced_code(model, untraced))
-    as_if_traced = _run_rules(model, rules)
-    external = external_callers(model, untraced) if _keys(as_if_traced) != _keys(found) else []
+    if len(candidates) <= _MAX_HYPOTHESES:
+        tracing_codes = {r.code for r in tracing_rules}
+        before = _keys(d for d in found if d.code in tracing_codes)
+        matters = []
+        for func in candidates:
+            model.retrace(as_if_called_from_traced_code(model, [func]))
+            if _keys(_run_rules(model, tracing_rules)) != before:
+                matters.append(func)
+        candidates = matters
+    external = external_callers(model, candidates) if candidates else []
     if not external:
         model.traced = local
         model.shared.clear()
@@ -175,7 +194,7 @@ def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: l
     return _run_rules(model, rules)
 
 
-def _keys(found: list[Diagnostic]) -> set[tuple[str, int, int]]:
+def _keys(found: Iterable[Diagnostic]) -> set[tuple[str, int, int]]:
     return {(d.code, d.line, d.col) for d in found}
 
 

@@ -269,6 +269,7 @@ class Project:
         from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
         from .imports import ImportMap
         from .semantic import SemanticModel
+        from .traced import calls_into_other_modules
         from ..text import SourceText
 
         try:
@@ -282,7 +283,7 @@ class Project:
             model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
             return None
-        facts = ModuleFacts(name, path, aliases=dict(imports.aliases), traced_calls=dict(model.traced_external_calls))
+        facts = ModuleFacts(name, path, aliases=dict(imports.aliases), traced_calls=calls_into_other_modules(model))
         for key, bindings in model.module_scope.bindings.items():
             if "." not in key:
                 facts.globals[key] = frozenset().union(*(b.values for b in bindings))
@@ -298,18 +299,19 @@ class Project:
                 facts.factories.add(node.name)
         return facts
 
-    def possible_callers(self, module: str, functions: frozenset[str]) -> list[str]:
-        """Project modules that may call one of `functions` of `module`: those that import it (or
-        from it) and name one of them. Read from the text alone, so it costs what reading those
-        importers' words costs, not what analysing them would."""
+    def possible_callers(self, module: str, functions: frozenset[str]) -> dict[str, frozenset[str]]:
+        """Project modules that may call some of `functions` of `module`, with the ones each names:
+        those that import it (or from it) and name one of them. Read from the text alone, so it
+        costs what reading those importers' words costs, not what analysing them would."""
         last = module.rpartition(".")[2]
-        found = []
+        found: dict[str, frozenset[str]] = {}
         for path, imported in self.import_words().items():
-            if last not in imported or not self._names_any(path, functions):
+            if last not in imported:
                 continue
-            name = self.module_name(path)
+            named = functions & self._words_of(path)
+            name = self.module_name(path) if named else None
             if name is not None and name != module:
-                found.append(name)
+                found[name] = named
         return found
 
     def traced_callers(self, module: str, functions: frozenset[str]) -> dict[str, tuple]:
@@ -335,7 +337,7 @@ class Project:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 
-    def _names_any(self, path: Path, names: frozenset[str]) -> bool:
+    def _words_of(self, path: Path) -> frozenset[str]:
         words = self._words.get(path)
         if words is None:
             try:
@@ -343,7 +345,7 @@ class Project:
             except OSError:
                 text = ""
             words = self._words[path] = frozenset(map(sys.intern, _WORD.findall(text)))
-        return not words.isdisjoint(names)
+        return words
 
     def import_words(self) -> dict[Path, frozenset[str]]:
         """For each project file that uses TensorFlow or Keras, the words of its import statements

@@ -88,7 +88,6 @@ class SemanticModel:
         self.module_scope = Scope("module", tree, None)
         self._build()
         # Traced code (TFV3xx): the call graph it follows, functions that run eagerly, and roots.
-        self.traced_external_calls: dict = {}  # filled by find_traced when the project is known
         self.call_graph = CallGraph(self)
         self.eager_functions: set[int] = find_eager(self)
         self.traced: dict[int, TraceReason] = find_traced(self)

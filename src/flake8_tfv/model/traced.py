@@ -271,8 +271,6 @@ def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceR
                     reason.origin,
                 )
                 todo.append(id(target))
-    if model.project is not None:
-        model.traced_external_calls = _calls_into_other_modules(model, traced, by_id, eager)
     return traced
 
 
@@ -284,11 +282,15 @@ def _short(model: "SemanticModel", name: str) -> str:
     return f"{module}.{name}" if module else name
 
 
-def _calls_into_other_modules(model, traced, by_id, eager) -> dict[str, tuple[tuple[str, ...], str, str]]:
+def calls_into_other_modules(model: "SemanticModel") -> dict[str, tuple[tuple[str, ...], str, str]]:
     """qualified name of a function of another project module -> (chain, how, why) for each call
     traced code of this module makes to it, for that module's own analysis."""
     found: dict[str, tuple[tuple[str, ...], str, str]] = {}
-    for key, reason in traced.items():
+    if model.project is None:
+        return found
+    by_id = {id(n): n for n in model.call_graph.functions}
+    eager = model.eager_functions
+    for key, reason in model.traced.items():
         caller = by_id.get(key)
         if caller is None:
             continue

@@ -24,6 +24,9 @@ class Rule:
     fix_safety: ClassVar[str]  # "Fix safety"
     # Codes this rule replaces on a line where both fire (one finding per mistake, the sharper one).
     supersedes: ClassVar[tuple[str, ...]] = ()
+    # Whether what the rule reports depends on which functions are traced (the model's `traced`,
+    # `trace_reason`): such rules run again when other modules' traced callers are looked for.
+    uses_tracing: ClassVar[bool] = False
 
     def __init__(self, model: SemanticModel):
         self.model = model

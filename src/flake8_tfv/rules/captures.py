@@ -184,6 +184,7 @@ def _captured_kinds(capture: Capture) -> set[Kind]:
 
 class StaleCapturedValue(Rule):
     code = "TFV301"
+    uses_tracing = True
     name = "stale-captured-value"
     summary = "Traced code reads a Python value, NumPy array or tensor from outside that is changed after tracing."
     what = """
@@ -384,6 +385,7 @@ def _numeric(node: ast.AST) -> bool:
 
 class CapturedVariableRebound(Rule):
     code = "TFV302"
+    uses_tracing = True
     # The capture is the sharper explanation of the same line than a plain rebinding.
     supersedes = ("TFV104", "TFV105")
     name = "captured-variable-rebound"

@@ -64,6 +64,7 @@ def _few(iterable: ast.AST) -> bool:
 
 class PythonNumberRetraces(Rule):
     code = "TFV307"
+    uses_tracing = True
     name = "retrace-on-python-number"
     summary = "A `tf.function` is called in a loop with a Python number that changes on every call."
     what = """
@@ -201,6 +202,7 @@ class PythonNumberRetraces(Rule):
 
 class TfFunctionInLoop(Rule):
     code = "TFV308"
+    uses_tracing = True
     name = "tf-function-in-loop"
     summary = "`tf.function` is applied inside a loop body: a new function, and a new trace, every iteration."
     what = """

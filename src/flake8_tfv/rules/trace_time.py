@@ -75,6 +75,7 @@ def outer_container(model: SemanticModel, expr: ast.AST) -> list | None:
 
 class TraceTimeSideEffect(Rule):
     code = "TFV304"
+    uses_tracing = True
     name = "trace-time-side-effect"
     summary = "A Python side effect in traced code runs once per trace, not once per call."
     what = """
@@ -320,6 +321,7 @@ def python_randomness(qualname: str | None) -> str | None:
 
 class TraceTimeRandomness(Rule):
     code = "TFV305"
+    uses_tracing = True
     name = "trace-time-randomness"
     summary = "Python or NumPy randomness, or a clock read, in traced code is evaluated once, at trace time."
     what = """

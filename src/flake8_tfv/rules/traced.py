@@ -234,6 +234,7 @@ _STATELESS_TF_KERAS_LAYERS = frozenset(
 
 class StateCreatedInTracedCode(Rule):
     code = "TFV303"
+    uses_tracing = True
     # In traced code an optimizer made per call raises the singleton ValueError: that is the symptom.
     supersedes = ("TFV401",)
     name = "state-created-in-traced-code"
@@ -405,6 +406,7 @@ _TENSOR_CONSUMING_BUILTINS = frozenset({"float", "int"})
 
 class NumpyInTracedCode(Rule):
     code = "TFV306"
+    uses_tracing = True
     # In traced code `.numpy()` raises before any tape could lose the gradient.
     supersedes = ("TFV403",)
     name = "numpy-in-traced-code"

@@ -50,6 +50,7 @@ class _TrainingRule(Rule):
 
 class OptimizerInLoop(_TrainingRule):
     code = "TFV401"
+    uses_tracing = True
     name = "optimizer-created-per-step"
     summary = "An optimizer is constructed inside the training loop that uses it, or inside traced code."
     what = """
@@ -529,6 +530,7 @@ _WEIGHT_LISTS = frozenset({"trainable_variables", "trainable_weights", "variable
 
 class NumpyInTape(_TrainingRule):
     code = "TFV403"
+    uses_tracing = True
     name = "numpy-inside-gradient-tape"
     summary = "`.numpy()`, `float()`, `int()` or a NumPy function on a watched tensor inside a `tf.GradientTape`, on the way to the loss."
     what = """

@@ -132,6 +132,8 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         raise TooComplex() from None
     except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run
         return [_internal_error("the semantic model", err)]
+    if project is not None and module_name:
+        project.remember(model, Path(filename))
     found = _run_rules(model, rules)
     if project is not None and module_name:
         found = _with_traced_callers(model, rules, found)

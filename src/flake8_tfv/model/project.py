@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from astroid import modutils
 
+from . import api
 from .values import Kind, Value, ValueSet
 
 if TYPE_CHECKING:
@@ -150,7 +152,9 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[Path, frozenset[str]] | None = None
-        self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
+        self._words: dict[Path, frozenset[str]] = {}
+        # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
+        self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}  # every identifier of a possible caller
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -269,13 +273,19 @@ class Project:
         from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
         from .imports import ImportMap
         from .semantic import SemanticModel
-        from .traced import calls_into_other_modules
         from ..text import SourceText
 
         try:
             source = read_source(path)
+        except ReadError:
+            return None
+        remembered = self._remembered.get((name, _digest(source.text)))
+        if remembered is not None:
+            self._note(remembered.dependencies)
+            return remembered
+        try:
             tree = ast.parse(source.text)
-        except (ReadError, SyntaxError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         imports = ImportMap.from_tree(tree, package or None)
@@ -283,21 +293,24 @@ class Project:
             model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
             return None
-        facts = ModuleFacts(name, path, aliases=dict(imports.aliases), traced_calls=calls_into_other_modules(model))
-        for key, bindings in model.module_scope.bindings.items():
-            if "." not in key:
-                facts.globals[key] = frozenset().union(*(b.values for b in bindings))
-        for node in model.tree.body:
-            if isinstance(node, ast.ClassDef):
-                attrs: dict[str, ValueSet] = {}
-                scope = model.scope_of_node.get(id(node))
-                if scope is not None:
-                    for attr, bindings in model._class_attributes(scope).items():
-                        attrs[attr] = frozenset().union(*(b.values for b in bindings))
-                facts.classes[node.name] = ClassFacts(node.name, frozenset(model.class_bases(node)), attrs)
-            elif returns_variable(model, node):
-                facts.factories.add(node.name)
-        return facts
+        return facts_of(model, name, path)
+
+    def remember(self, model: "SemanticModel", path: Path) -> None:
+        """Keep the facts of a module just analysed for its own findings, so that other modules
+        asking about it read them instead of analysing it again (a `tfv check` of a project
+        analyses each module once, mostly). Kept by content: they answer only while the file on
+        disk holds exactly the text analysed (not an editor's unsaved buffer, not a fix in
+        progress), and only for a model built as a fact-reading one is (no extra factories)."""
+        name = model.module_name
+        if name is None or self._building or model.variable_factories != api.VARIABLE_FACTORIES:
+            return
+        key = (name, _digest(model.source.text))
+        if key not in self._remembered:
+            facts = facts_of(model, name, path)
+            facts.dependencies = Dependencies(files={path})
+            facts.dependencies.add(self.dependencies)
+            self._remembered[key] = facts
+
 
     def possible_callers(self, module: str, functions: frozenset[str]) -> dict[str, frozenset[str]]:
         """Project modules that may call some of `functions` of `module`, with the ones each names:
@@ -415,6 +428,44 @@ class Project:
             return facts.classes[attr]
         target = self._reexport(facts, attr, qualname)
         return self.class_facts(target, depth + 1) if target is not None else None
+
+
+def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
+    """What other modules may ask about module `name`, read off its semantic model."""
+    from .traced import calls_into_other_modules
+
+    facts = ModuleFacts(name, path, aliases=dict(model.imports.aliases), traced_calls=calls_into_other_modules(model))
+    for key, bindings in model.module_scope.bindings.items():
+        if "." not in key:
+            facts.globals[key] = _portable(bindings)
+    for node in model.tree.body:
+        if isinstance(node, ast.ClassDef):
+            attrs: dict[str, ValueSet] = {}
+            scope = model.scope_of_node.get(id(node))
+            if scope is not None:
+                for attr, bindings in model._class_attributes(scope).items():
+                    attrs[attr] = _portable(bindings)
+            facts.classes[node.name] = ClassFacts(node.name, frozenset(model.class_bases(node)), attrs)
+        elif returns_variable(model, node):
+            facts.factories.add(node.name)
+    return facts
+
+
+# Definitions a value may point at: in another module's analysis they are nobody's functions or
+# classes (the call graph would take them for its own), and they hold their whole subtree in memory.
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+
+
+def _portable(bindings) -> ValueSet:
+    """What the bindings hold, as another module may use it: without the definitions they point at."""
+    values = frozenset().union(*(b.values for b in bindings))
+    if not any(isinstance(v.origin, _DEFINITIONS) for v in values):
+        return values
+    return frozenset(replace(v, origin=None) if isinstance(v.origin, _DEFINITIONS) else v for v in values)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 _PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}

@@ -392,7 +392,9 @@ class RebindToAssignResult(_RebindingRule):
     summary = "A variable's name or attribute is rebound to the result of its own `.assign*()`."
     what = """
         Finds `v = v.assign_sub(x)`, `self.w = self.w.assign(y)` and `a = a[0].assign(1)`: the update is
-        right, but the name is then rebound to what `.assign*()` returns.
+        right, but the name is then rebound to what `.assign*()` returns. Not reported when the name is
+        only run afterwards (`sess.run(v)`, `self.evaluate(v)`): TF1 graph code keeps the update op so as
+        to run it, and as a statement it would never run there.
     """
     why = """
         `tf.Variable.assign*` returns an `_UnreadVariable`, not the variable, and `keras.Variable.assign*`
@@ -438,6 +440,8 @@ class RebindToAssignResult(_RebindingRule):
             receiver = rhs.func.value
             if not any(v.kind in (Kind.VARIABLE, Kind.SLICE) for v in self.model.values_of(receiver)):
                 continue
+            if self.only_run_later(target):
+                continue
             method = rhs.func.attr
             message = (
                 f"`{key} = {self.text(rhs.func)}(...)` rebinds `{key}` to what `{method}` returns, not the variable: "
@@ -448,6 +452,29 @@ class RebindToAssignResult(_RebindingRule):
             if isinstance(stmt, ast.Assign):
                 fix = self.fix(f"Call `{method}` as a statement", self.replace(stmt, self.text(rhs)))
             yield self.diagnostic(stmt, message, fix)
+
+
+    def only_run_later(self, target: ast.AST) -> bool:
+        """TF1 graph code keeps the update op to run it: `v = v.assign_add(1)` then only
+        `sess.run(v)` / `self.evaluate(v)`. The name is never read as the variable again, and as a
+        statement the op would never run there, so the rebinding is the point."""
+        binding = self.model.binding_of(target)
+        uses = self.model.uses_of(binding) if binding is not None else []
+        return bool(uses) and all(_run_argument(self.model, use) for use in uses)
+
+
+def _run_argument(model, use: ast.AST) -> bool:
+    call = model.parent(use)
+    return (
+        isinstance(call, ast.Call)
+        and use in call.args
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in _RUNNERS
+    )
+
+
+# `tf.compat.v1.Session.run`, `tf.test.TestCase.evaluate`: what runs a graph op.
+_RUNNERS = frozenset({"run", "evaluate"})
 
 
 class VariableOverwritten(_RebindingRule):

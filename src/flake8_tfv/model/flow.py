@@ -228,7 +228,7 @@ class ScopeFlow:
             and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts + node.value.elts)
         ):
             element_values = [self.eval(e, state) for e in node.value.elts]
-            self.model._record_value(node.value, frozenset({PYTHON}), self)
+            self._record_value(node.value, _PYTHON_SET)
             for target, values in zip(node.targets[0].elts, element_values):
                 self.bind(target, values, node, "assign", state)
             return state
@@ -604,6 +604,10 @@ class ScopeFlow:
                 if isinstance(child, ast.expr):
                     self.eval(child, state)
             values = _UNKNOWN_SET
+        self._record_value(node, values)
+        return values
+
+    def _record_value(self, node: ast.AST, values: ValueSet) -> None:
         key = id(node)
         previous = self._values.get(key)
         if previous is None:
@@ -611,7 +615,6 @@ class ScopeFlow:
         elif previous is not values and not values <= previous:
             self._values[key] = previous | values
             self.version += 1
-        return values
 
     eval_Name = eval_name
 
@@ -737,7 +740,7 @@ class ScopeFlow:
         values = self.eval(node.value, state)
         stmt = self.model._current_statement
         self.bind_name(node.target.id, node.target, stmt, "walrus", values, state)
-        self.model._record_value(node.target, values, self)
+        self._record_value(node.target, values)
         return values
 
     def _containers(self, node: ast.expr, state: State) -> ValueSet:

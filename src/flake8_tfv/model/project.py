@@ -152,9 +152,9 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[Path, frozenset[str]] | None = None
-        self._words: dict[Path, frozenset[str]] = {}
+        self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
-        self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}  # every identifier of a possible caller
+        self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -310,7 +310,6 @@ class Project:
             facts.dependencies = Dependencies(files={path})
             facts.dependencies.add(self.dependencies)
             self._remembered[key] = facts
-
 
     def possible_callers(self, module: str, functions: frozenset[str]) -> dict[str, frozenset[str]]:
         """Project modules that may call some of `functions` of `module`, with the ones each names:

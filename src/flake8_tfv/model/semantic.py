@@ -11,13 +11,13 @@ from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from . import api
-from .flow import build_scope, dotted_path
+from .flow import _UNKNOWN_SET, build_scope, dotted_path
 from .imports import ImportMap
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
 from .calls import CallGraph
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
-from .values import UNKNOWN, Kind, Value, ValueSet
+from .values import Kind, Value, ValueSet
 from .walk import CHILD_FIELDS as _CHILD_FIELDS
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
-_UNKNOWN_SET: frozenset = frozenset({UNKNOWN})
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
 INIT_METHODS = frozenset(
     {"__init__", "build", "_build", "setup", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
@@ -34,8 +33,6 @@ INIT_METHODS = frozenset(
 
 # Node kinds the model's one walk lists for the rules and the call graph.
 _INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
-
-
 
 
 class SemanticModel:
@@ -140,14 +137,6 @@ class SemanticModel:
         previous = self.previous.get(id(target))
         if previous is None or not reaching <= previous:
             self.previous[id(target)] = reaching if previous is None else previous | reaching
-            flow.version += 1
-
-    def _record_value(self, node: ast.AST, values: ValueSet, flow) -> None:
-        previous = self.values.get(id(node))
-        if previous is None:
-            self.values[id(node)] = values
-        elif not values <= previous:
-            self.values[id(node)] = previous | values
             flow.version += 1
 
     def _outer_bindings(self, scope: Scope, name: str, declared: bool = False) -> frozenset:
@@ -325,22 +314,14 @@ class SemanticModel:
             node = popleft()
             for name in fields_of[type(node)]:
                 value = getattr(node, name, None)
-                if type(value) is list_type:
-                    for child in value:
-                        if isinstance(child, AST):
-                            parents[id(child)] = node
-                            kind = type(child)
-                            if kind in buckets:
-                                buckets[kind].append(child)
-                            if fields_of.get(kind, True):
-                                append(child)
-                elif isinstance(value, AST):
-                    parents[id(value)] = node
-                    kind = type(value)
-                    if kind in buckets:
-                        buckets[kind].append(value)
-                    if fields_of.get(kind, True):
-                        append(value)
+                for child in value if type(value) is list_type else (value,):
+                    if isinstance(child, AST):
+                        parents[id(child)] = node
+                        kind = type(child)
+                        if kind in buckets:
+                            buckets[kind].append(child)
+                        if fields_of.get(kind, True):
+                            append(child)
         self._parents = parents
 
     def nodes_of(self, kind: type) -> list:

@@ -93,8 +93,6 @@ def created_line(values: list[Value]) -> str:
     return f" (created on line {lines[0]})" if lines else ""
 
 
-
-
 class _RebindingRule(Rule):
     _variable_keys: frozenset[str] | None = None
 
@@ -452,7 +450,6 @@ class RebindToAssignResult(_RebindingRule):
             if isinstance(stmt, ast.Assign):
                 fix = self.fix(f"Call `{method}` as a statement", self.replace(stmt, self.text(rhs)))
             yield self.diagnostic(stmt, message, fix)
-
 
     def only_run_later(self, target: ast.AST) -> bool:
         """TF1 graph code keeps the update op to run it: `v = v.assign_add(1)` then only

@@ -109,23 +109,27 @@ def analyze(
 
 
 def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None) -> list[Diagnostic]:
+    rules = settings.active_rules()
+    if not rules:
+        return []
+    project = module_name = None
+    if settings.cross_module and filename not in ("<unknown>", "-", "stdin"):
+        project = project_for(filename, settings.src)
+        if project is not None:
+            module_name = project.module_name(Path(filename))
+            project.begin_file(_Analyser(settings, rules))
+    if project is not None and module_name:
+        analysed = project.analysed(module_name, text, (settings, tuple(rules)))
+        if analysed is not None and not (analysed.candidates and project.traced_callers(module_name, analysed.candidates)):
+            return _finished(analysed.findings, rules)
     if tree is None:
         tree = parse(text, filename)
     imports = ImportMap.from_tree(tree)
     if not imports.uses_tensorflow(settings.factory_roots()):
         return []
-    rules = settings.active_rules()
-    if not rules:
-        return []
+    if project is not None:
+        imports = imports.with_package(project.package_of(Path(filename)))
     source = SourceText(text, lines)
-    project = module_name = None
-    if settings.cross_module and filename not in ("<unknown>", "-", "stdin"):
-        project = project_for(filename, settings.src)
-        if project is not None:
-            path = Path(filename)
-            module_name = project.module_name(path)
-            imports = imports.with_package(project.package_of(path))
-            project.begin_file()
     try:
         model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)
     except (RecursionError, MemoryError):
@@ -137,8 +141,12 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
     found = _run_rules(model, rules)
     if project is not None and module_name:
         found = _with_traced_callers(model, rules, found)
-    found = _without_superseded(found, rules)
     _release(model)
+    return _finished(found, rules)
+
+
+def _finished(found: list[Diagnostic], rules: list[type[Rule]]) -> list[Diagnostic]:
+    found = _without_superseded(found, rules)
     found.sort(key=Diagnostic.sort_key)
     return found
 
@@ -156,41 +164,64 @@ def _run_rules(model: SemanticModel, rules: list[type[Rule]]) -> list[Diagnostic
     return found
 
 
+class _Analyser:
+    """A module's own findings, from the model built for another file's facts (project.Analysed):
+    what `_analyze` would find for it before looking for traced callers in other modules."""
+
+    def __init__(self, settings: Settings, rules: list[type[Rule]]):
+        self.key = (settings, tuple(rules))
+        self.settings = settings
+        self.rules = rules
+
+    def __call__(self, model: SemanticModel) -> tuple[list[Diagnostic], frozenset[str]] | None:
+        # Facts are read with the default variable factories; a lint with others needs its own model.
+        if self.settings.variable_factories:
+            return None
+        if not might_use_tensorflow(model.source.text, self.settings) or not model.imports.uses_tensorflow(self.settings.factory_roots()):
+            return [], frozenset()
+        found = _run_rules(model, self.rules)
+        return found, frozenset(f.name for f in _traced_candidates(model, self.rules, found))
+
+
 # Past this many functions named by other modules, their callers are looked for without first
 # asking which of them matter (each question costs a run of the tracing rules).
 _MAX_HYPOTHESES = 8
 
 
-def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: list[Diagnostic]) -> list[Diagnostic]:
-    """Module-level functions that another module's traced code calls are traced too (issue 10).
-    Finding those callers means analysing the modules that import this one, so it is done only
-    when the answer can change a finding: another module names one of this module's untraced
-    functions (read from the importers' words), and tracing that function would change what the
-    rules report (the rules that depend on tracing run as if it were traced, one function at a
-    time: tracing several at once can hide a finding, a write in one read by another)."""
+def _traced_candidates(model: SemanticModel, rules: list[type[Rule]], found: list[Diagnostic]) -> list[ast.AST]:
+    """This module's functions whose callers in other modules are worth looking for: another
+    module names them (read from the importers' words), and tracing them would change what the
+    rules report (the rules that depend on tracing run as if each were traced, one at a time:
+    tracing several at once can hide a finding, a write in one read by another)."""
     tracing_rules = [r for r in rules if r.uses_tracing]
     untraced = untraced_module_functions(model) if tracing_rules else []
     if not untraced:
-        return found
+        return []
     callers = model.project.possible_callers(model.module_name, frozenset(f.name for f in untraced))
     named = frozenset().union(*callers.values())
     candidates = [f for f in untraced if f.name in named]
-    if not candidates:
-        return found
+    if not candidates or len(candidates) > _MAX_HYPOTHESES:
+        return candidates
     local = model.traced
-    if len(candidates) <= _MAX_HYPOTHESES:
-        tracing_codes = {r.code for r in tracing_rules}
-        before = _keys(d for d in found if d.code in tracing_codes)
-        matters = []
-        for func in candidates:
-            model.retrace(as_if_called_from_traced_code(model, [func]))
-            if _keys(_run_rules(model, tracing_rules)) != before:
-                matters.append(func)
-        candidates = matters
+    tracing_codes = {r.code for r in tracing_rules}
+    before = _keys(d for d in found if d.code in tracing_codes)
+    matters = []
+    for func in candidates:
+        model.retrace(as_if_called_from_traced_code(model, [func]))
+        if _keys(_run_rules(model, tracing_rules)) != before:
+            matters.append(func)
+    model.traced = local
+    model.shared.clear()
+    return matters
+
+
+def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: list[Diagnostic]) -> list[Diagnostic]:
+    """Module-level functions that another module's traced code calls are traced too (issue 10).
+    Finding those callers means analysing the modules that import this one, so it is done only
+    for the candidates whose tracing can change a finding."""
+    candidates = _traced_candidates(model, rules, found)
     external = external_callers(model, candidates) if candidates else []
     if not external:
-        model.traced = local
-        model.shared.clear()
         return found
     model.retrace(external)
     return _run_rules(model, rules)

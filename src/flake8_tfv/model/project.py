@@ -49,11 +49,25 @@ class Dependencies:
     files: set[Path] = field(default_factory=set)  # project modules whose facts were used
     missing: set[str] = field(default_factory=set)  # module names looked up that no project file answered
     complete: bool = True  # False: the time budget cut facts short, so the answer depends on timing
+    cycle: bool = False  # an import cycle left some facts unknown: the answer depends on what was read first
 
     def add(self, other: "Dependencies") -> None:
         self.files |= other.files
         self.missing |= other.missing
         self.complete = self.complete and other.complete
+        self.cycle = self.cycle or other.cycle
+
+
+@dataclass
+class Analysed:
+    """A module's own findings, worked out when its model was built for another file's facts, so
+    that linting it later in the same process costs no second model (issue 6). `findings` are
+    before traced callers in other modules are looked for; `candidates` names the functions whose
+    tracing from another module would change them (what is left to ask)."""
+
+    findings: list
+    candidates: frozenset[str]
+    dependencies: Dependencies
 
 
 @dataclass
@@ -155,6 +169,9 @@ class Project:
         self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
+        # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
+        self._analysed: dict[tuple[str, bytes, object], Analysed] = {}
+        self._analyser = None
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -227,7 +244,11 @@ class Project:
 
     # ---- facts ------------------------------------------------------------------------------
 
-    def begin_file(self) -> None:
+    def begin_file(self, analyser=None) -> None:
+        """`analyser`, when given, works out the findings of each module whose model is built for
+        facts while this file is analysed: called with the model, it returns (findings,
+        candidates) or None, and its `key` says which settings they were found with."""
+        self._analyser = analyser
         self._deadline = time.monotonic() + BUDGET_SECONDS
         self.dependencies = Dependencies()
         self._recording = [self.dependencies]
@@ -238,6 +259,7 @@ class Project:
 
     def facts(self, name: str) -> ModuleFacts | None:
         if name in self._building:
+            self._note(Dependencies(cycle=True))
             return None  # an import cycle: unknown
         if self._deadline is not None and time.monotonic() > self._deadline:
             self._note(Dependencies(complete=False))
@@ -259,7 +281,7 @@ class Project:
         building = Dependencies(files={path})
         self._recording.append(building)
         try:
-            facts = self._build(name, path)
+            facts = self._build(name, path, building)
         finally:
             self._building.discard(name)
             self._recording.pop()
@@ -269,7 +291,7 @@ class Project:
         self._note(building)
         return facts
 
-    def _build(self, name: str, path: Path) -> ModuleFacts | None:
+    def _build(self, name: str, path: Path, building: Dependencies) -> ModuleFacts | None:
         from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
         from .imports import ImportMap
         from .semantic import SemanticModel
@@ -293,7 +315,32 @@ class Project:
             model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
             return None
-        return facts_of(model, name, path)
+        facts = facts_of(model, name, path)
+        if self._analyser is not None:
+            self._analyse(model, source.text, building)
+        return facts
+
+    def _analyse(self, model: "SemanticModel", text: str, building: Dependencies) -> None:
+        # The time the module's own rules take is not spent on the current file's facts.
+        started = time.monotonic()
+        try:
+            answer = self._analyser(model)
+        except Exception:  # noqa: BLE001 - its own lint will meet the same error and report it
+            return
+        finally:
+            if self._deadline is not None:
+                self._deadline += time.monotonic() - started
+        if answer is not None:
+            self._analysed[(model.module_name, _digest(text), self._analyser.key)] = Analysed(*answer, building)
+
+    def analysed(self, name: str, text: str, key: object) -> Analysed | None:
+        """The findings of module `name` for exactly `text`, if its model was built for facts in this
+        process with the same settings and nothing it read depended on timing or import order."""
+        found = self._analysed.pop((name, _digest(text), key), None)
+        if found is None or not found.dependencies.complete or found.dependencies.cycle:
+            return None
+        self._note(found.dependencies)
+        return found
 
     def remember(self, model: "SemanticModel", path: Path) -> None:
         """Keep the facts of a module just analysed for its own findings, so that other modules

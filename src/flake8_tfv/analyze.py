@@ -141,7 +141,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
     found = _run_rules(model, rules)
     if project is not None and module_name:
         found = _with_traced_callers(model, rules, found)
-    _release(model)
+    model.release()
     return _finished(found, rules)
 
 
@@ -229,18 +229,6 @@ def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: l
 
 def _keys(found: Iterable[Diagnostic]) -> set[tuple[str, int, int]]:
     return {(d.code, d.line, d.col) for d in found}
-
-
-def _release(model: SemanticModel) -> None:
-    """Break the cycles between scopes and their bindings once the findings are out: the file's
-    model and tree are then freed by reference counting, not by a cyclic collection that has to
-    visit all of them first (issue 6: most of the collector's time in `tfv check`)."""
-    for scope in model.scopes:
-        scope.bindings.clear()
-        scope.parent = scope.class_scope = None
-    # The call graph and the trace timing point back at the model: dropping everything the model
-    # holds lets the tree and the maps go at once instead of waiting for the collector.
-    model.__dict__.clear()
 
 
 @contextmanager

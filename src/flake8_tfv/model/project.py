@@ -25,6 +25,7 @@ from astroid import modutils
 
 from . import api
 from .values import Kind, Value, ValueSet
+from .walk import block_children
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -90,14 +91,15 @@ def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
     if not isinstance(func.body[-1], (ast.Return, ast.Raise)):
         return False
     returns = []
+    # A return is a statement: the walk need not enter expressions (lambdas cannot return).
     stack = list(func.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         if isinstance(node, ast.Return):
             returns.append(node)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(block_children(node))
     if not returns:
         return False
     for ret in returns:
@@ -165,7 +167,7 @@ class Project:
         self._module_files: dict[str, Path | None] = {}
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
-        self._import_words: dict[Path, frozenset[str]] | None = None
+        self._import_words: dict[str, list[Path]] | None = None  # word -> files importing with it
         self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
@@ -318,6 +320,7 @@ class Project:
         facts = facts_of(model, name, path)
         if self._analyser is not None:
             self._analyse(model, source.text, building)
+        model.release()
         return facts
 
     def _analyse(self, model: "SemanticModel", text: str, building: Dependencies) -> None:
@@ -362,11 +365,8 @@ class Project:
         """Project modules that may call some of `functions` of `module`, with the ones each names:
         those that import it (or from it) and name one of them. Read from the text alone, so it
         costs what reading those importers' words costs, not what analysing them would."""
-        last = module.rpartition(".")[2]
         found: dict[str, frozenset[str]] = {}
-        for path, imported in self.import_words().items():
-            if last not in imported:
-                continue
+        for path in self.importers_naming(module.rpartition(".")[2]):
             named = functions & self._words_of(path)
             name = self.module_name(path) if named else None
             if name is not None and name != module:
@@ -406,11 +406,11 @@ class Project:
             words = self._words[path] = frozenset(map(sys.intern, _WORD.findall(text)))
         return words
 
-    def import_words(self) -> dict[Path, frozenset[str]]:
-        """For each project file that uses TensorFlow or Keras, the words of its import statements
+    def importers_naming(self, word: str) -> list[Path]:
+        """Project files that use TensorFlow or Keras and whose import statements contain `word`
         (read once per process: every module's question about its callers is answered from this)."""
         if self._import_words is None:
-            words: dict[Path, frozenset[str]] = {}
+            index: dict[str, list[Path]] = {}
             for path in self.python_files():
                 try:
                     text = path.read_text(encoding="utf-8", errors="replace")
@@ -421,9 +421,10 @@ class Project:
                 found = set()
                 for line in _IMPORT_LINE.findall(text):
                     found.update(re.findall(r"\w+", line))
-                words[path] = frozenset(found)
-            self._import_words = words
-        return self._import_words
+                for found_word in found:
+                    index.setdefault(found_word, []).append(path)
+            self._import_words = index
+        return self._import_words.get(word, [])
 
     def python_files(self) -> list[Path]:
         if self._files is None:

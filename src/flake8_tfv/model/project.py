@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from astroid import modutils
 
 from . import api
+from .imports import TF_PACKAGES, canonical
 from .values import Kind, Value, ValueSet
 from .walk import block_children
 
@@ -466,6 +467,29 @@ class Project:
             return None
         return values
 
+    def module_alias(self, qualname: str, depth: int = 0) -> str | None:
+        """`pkg.utils.tf` -> "tensorflow" when that name of a project module stands for an imported
+        TensorFlow/Keras module: `import tensorflow as tf` there (a re-export, also through other
+        project modules), or `tf = try_import_tensorflow()` (see `module_aliases`). Only modules
+        whose import statements name a TF package are read."""
+        module, _, attr = qualname.rpartition(".")
+        if not module or depth > 8:
+            return None
+        path = self.module_file(module)
+        if path is None:
+            self._note(Dependencies(missing={module}))
+            return None
+        if not self.import_words().get(path, frozenset()) & TF_PACKAGES:
+            self._note(Dependencies(files={path}))
+            return None
+        facts = self.facts(module)
+        target = facts.aliases.get(attr) if facts is not None else None
+        if not target or target == qualname:
+            return None
+        if target.split(".", 1)[0] in TF_PACKAGES:
+            return canonical(target)
+        return self.module_alias(target, depth + 1)
+
     def class_facts(self, qualname: str, depth: int = 0) -> ClassFacts | None:
         found = self.lookup(qualname)
         if found is None or depth > 8:
@@ -481,7 +505,8 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
     """What other modules may ask about module `name`, read off its semantic model."""
     from .traced import calls_into_other_modules
 
-    facts = ModuleFacts(name, path, aliases=dict(model.imports.aliases), traced_calls=calls_into_other_modules(model))
+    aliases = {**model.imports.aliases, **module_aliases(model)}
+    facts = ModuleFacts(name, path, aliases=aliases, traced_calls=calls_into_other_modules(model))
     for key, bindings in model.module_scope.bindings.items():
         if "." not in key:
             facts.globals[key] = _portable(bindings)
@@ -496,6 +521,64 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
         elif returns_variable(model, node):
             facts.factories.add(node.name)
     return facts
+
+
+def module_aliases(model: "SemanticModel") -> dict[str, str]:
+    """Module globals that stand for an imported TensorFlow/Keras module although no import binds
+    them: `tf = try_import_tensorflow()`, where every `return` of that function of this module
+    is one and the same imported TF module, or None (then `tf.x` fails at run time anyway, so
+    reading `tf` as the module is sound). Other modules read them as re-exports."""
+    found: dict[str, str] = {}
+    for key, bindings in model.module_scope.bindings.items():
+        if "." in key or key in model.imports.aliases:
+            continue
+        module = None
+        for binding in bindings:
+            value = getattr(binding.stmt, "value", None)
+            if binding.how != "assign" or not isinstance(binding.stmt, ast.Assign):
+                break
+            if isinstance(value, ast.Constant) and value.value is None:
+                continue
+            if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+                break
+            functions = model.call_graph.function_values(value.func)
+            returned = _returned_module(model, functions[0]) if len(functions) == 1 else None
+            if returned is None or module not in (None, returned):
+                break
+            module = returned
+        else:
+            if module is not None:
+                found[key] = module
+    return found
+
+
+def _returned_module(model: "SemanticModel", func: ast.AST) -> str | None:
+    """The one TensorFlow/Keras module that every `return` of `func` gives, the others giving None."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    module = None
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+        if not isinstance(node, ast.Return) or node.value is None:
+            continue
+        value = node.value
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue
+        bindings = model.reaching(value) if isinstance(value, ast.Name) else ()
+        qualname = model.imports.qualified_name(value) if bindings else None
+        if (
+            not all(b.how == "import" for b in bindings)
+            or qualname is None
+            or qualname.split(".", 1)[0] not in TF_PACKAGES
+            or module not in (None, qualname)
+        ):
+            return None
+        module = qualname
+    return module
 
 
 # Definitions a value may point at: in another module's analysis they are nobody's functions or

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import api
 from .flow import _UNKNOWN_SET, build_scope, dotted_path
-from .imports import ImportMap
+from .imports import TF_PACKAGES, ImportMap, canonical
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
 from .calls import CallGraph
 from .project import names_worth_resolving
@@ -54,6 +54,7 @@ class SemanticModel:
         self._inherited: dict[tuple[int, str], Binding] = {}
         self._worth_resolving: frozenset[str] | None = None
         self._instance_variables: dict[int, dict] = {}
+        self._project_modules: dict[str, str | None] = {}  # imported project name -> TF module it stands for
 
         self.bindings: dict[int, Binding] = {}  # id(target node) -> binding
         self.uses: dict[int, frozenset] = {}  # id(use node) -> reaching bindings
@@ -266,8 +267,25 @@ class SemanticModel:
         try:
             return self._qualnames[key]
         except KeyError:
-            found = self._qualnames[key] = self.imports.qualified_name(node)
+            found = self._qualnames[key] = self._through_project(node) or self.imports.qualified_name(node)
             return found
+
+    def _through_project(self, node: ast.AST) -> str | None:
+        """`tf.py_function` -> "tensorflow.py_function" where `tf` is imported from a project module
+        in which it stands for TensorFlow (`Project.module_alias`); None otherwise."""
+        if self.project is None or not isinstance(node, ast.Attribute):
+            return None
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        target = self.imports.aliases.get(node.id) if isinstance(node, ast.Name) else None
+        if target is None or "." not in target or target.split(".", 1)[0] in TF_PACKAGES:
+            return None
+        if target not in self._project_modules:
+            self._project_modules[target] = self.project.module_alias(target)
+        module = self._project_modules[target]
+        return canonical(".".join([module, *reversed(parts)])) if module else None
 
     def values_of(self, node: ast.AST) -> ValueSet:
         return self.values.get(id(node), _UNKNOWN_SET)

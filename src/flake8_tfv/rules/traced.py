@@ -232,6 +232,124 @@ _STATELESS_TF_KERAS_LAYERS = frozenset(
 )
 
 
+
+
+def _stateless_layer(qualname: str) -> bool:
+    name = qualname.rpartition(".")[2]
+    return name in _STATELESS_LAYERS or (qualname.startswith("tf_keras.") and name in _STATELESS_TF_KERAS_LAYERS)
+
+
+# Wrapper layers that make no weights of their own, and the argument naming what they wrap.
+# Measured inside a tf.function called twice and retraced (TF 2.21, tf_keras and Keras 3):
+# `RNN(cell)` and `TimeDistributed(layer)` made on every call work when what they wrap makes no
+# variables, and raise the singleton ValueError when it does (`SimpleRNNCell`, `Dense`) or with
+# `RNN(..., stateful=True)`, which makes its state variables. `Bidirectional` is not among them:
+# it copies its layer through `get_config`/`from_config`, which fails while tracing for other reasons.
+_WEIGHTLESS_WRAPPERS = {"RNN": "cell", "TimeDistributed": "layer"}
+_RNN_STATEFUL_POSITION = 4  # RNN(cell, return_sequences, return_state, go_backwards, stateful, ...)
+# Base classes that make no variables themselves: a subclass makes only what its own code makes.
+_WEIGHTLESS_BASES = frozenset(
+    {f"{module}{name}" for module in api.LAYER_MODULES for name in ("Layer", "AbstractRNNCell")}
+    | {"keras.Layer", "tensorflow.keras.Layer"}
+)
+# What a cell's set-up code may store without it being a sub-layer: shapes and dtypes of its arguments.
+_PLAIN_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "rank"})
+_NOT_LAYER_KINDS = frozenset({Kind.TENSOR, Kind.TENSOR_LIST, Kind.NUMPY, Kind.PYTHON, Kind.NONE})
+
+
+def weightless_class(model: SemanticModel, cls: ast.ClassDef, seen: frozenset = frozenset()) -> bool:
+    """A layer class of this file proven to make no variables: its bases are this file's classes or
+    plain `Layer`/`AbstractRNNCell`, nothing in it makes a variable, weight or sub-layer that has
+    weights, its set-up methods (`__init__`, `build`) call only TensorFlow ops and `super()`, and a
+    value they store that could be a layer handed in (`self.inner = inner`) is never called or
+    handed on (a layer makes its weights when first called)."""
+    if id(cls) in seen:
+        return False
+    seen = seen | {id(cls)}
+    lineage = model.class_lineage(cls)
+    local = {id(klass) for klass in lineage}
+    handed_in: set[str] = set()
+    methods = []
+    for klass in lineage:
+        for base in klass.bases:
+            if model.qualified_name(base) in _WEIGHTLESS_BASES:
+                continue
+            if not any(v.kind is Kind.CLASS and id(v.origin) in local for v in model.values_of(base)):
+                return False
+        for item in klass.body:
+            setup = isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in INIT_METHODS
+            for node in ast.walk(item):
+                if isinstance(node, ast.Call) and not _weightless_call(model, node, setup, seen):
+                    return False
+                if setup and isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if _may_hold_layer(model, node.value):
+                        handed_in.update(t.attr for t in targets if isinstance(t, ast.Attribute))
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.args.args:
+                methods.append((item, item.args.args[0].arg))
+    return not any(
+        isinstance(node, ast.Attribute) and node.attr in handed_in and isinstance(node.value, ast.Name)
+        and node.value.id == self_name and _used_as_layer(model, node)
+        for method, self_name in methods
+        for node in ast.walk(method)
+    )
+
+
+def _used_as_layer(model: SemanticModel, load: ast.Attribute) -> bool:
+    """`self.inner(...)`, `self.inner.build(...)`, or `self.inner` handed to a call that is not a
+    TensorFlow op (which could call it)."""
+    parent = model.parent(load)
+    if isinstance(parent, ast.Call) and parent.func is load:
+        return True
+    if isinstance(parent, ast.Attribute):
+        grand = model.parent(parent)
+        return isinstance(grand, ast.Call) and grand.func is parent
+    if isinstance(parent, ast.keyword):
+        parent = model.parent(parent)
+    if isinstance(parent, ast.Call):
+        qualname = model.qualified_name(parent.func)
+        return not (qualname and api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST))
+    return False
+
+
+def _weightless_call(model: SemanticModel, call: ast.Call, setup: bool, seen: frozenset) -> bool:
+    for value in model.values_of(call):
+        if value.kind in (Kind.VARIABLE, Kind.OPTIMIZER):
+            return False
+        if value.kind is Kind.LAYER and not (value.api and _stateless_layer(value.api)):
+            return False
+        if value.kind is Kind.INSTANCE and isinstance(value.origin, ast.ClassDef):
+            if not weightless_class(model, value.origin, seen):
+                return False
+        elif value.kind is Kind.UNKNOWN and setup and not _calls_super(call):
+            return False  # a helper or factory could make a weight or a sub-layer
+    return True
+
+
+def _calls_super(call: ast.Call) -> bool:
+    """`super()`, `super().__init__(...)`, `super(C, self).build(...)`."""
+    func = call.func.value.func if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) else call.func
+    return isinstance(func, ast.Name) and func.id == "super"
+
+
+def _may_hold_layer(model: SemanticModel, expr: ast.AST) -> bool:
+    """Whether a value stored on the cell could be a layer (then Keras tracks its weights too)."""
+    values = model.values_of(expr)
+    if values and all(v.kind in _NOT_LAYER_KINDS for v in values):
+        return False
+    if isinstance(expr, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Call)):
+        return False  # calls are judged by `_weightless_call`
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return any(_may_hold_layer(model, e) for e in expr.elts)
+    if isinstance(expr, (ast.Attribute, ast.Subscript)):
+        node = expr
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            if isinstance(node, ast.Attribute) and node.attr in _PLAIN_ATTRIBUTES:
+                return False
+            node = node.value
+    return True
+
+
 class StateCreatedInTracedCode(Rule):
     code = "TFV303"
     uses_tracing = True
@@ -250,8 +368,10 @@ class StateCreatedInTracedCode(Rule):
         `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
         variable; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
         `@snt.once`; layers that make no variables
-        (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers); code passed to
-        `tf.py_function`.
+        (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers), and an `RNN` or
+        `TimeDistributed` wrapping only such layers or cells of a class of this file that makes no
+        variables (no weight, variable or sub-layer; bases only `Layer`/`AbstractRNNCell`), unless
+        the `RNN` is `stateful=True`; code passed to `tf.py_function`.
     """
     why = """
         TensorFlow traces a function twice when it creates variables, and the second trace creates them
@@ -272,7 +392,10 @@ class StateCreatedInTracedCode(Rule):
         Precision: only calls known to make state are reported; a layer class known to make no
         variables is not (measured: `Flatten`, `Reshape`, `Activation`, pooling, merging, `Rescaling`
         and `Lambda` work inside `tf.function`; Keras 3 `Dropout` and `GaussianNoise` do not, because
-        they make a seed variable). A guard on a local name (`v = None; if v is None: ...`) does not
+        they make a seed variable). An `RNN`/`TimeDistributed` made per call around a cell that makes
+        no variables works too, called twice and retraced (tf_keras and Keras 3); around
+        `SimpleRNNCell` or `Dense`, or with `stateful=True`, it raises the error above. A cell that
+        cannot be seen (a parameter, another module's class) is reported. A guard on a local name (`v = None; if v is None: ...`) does not
         count: it is re-run on every trace.
     """
     example = """
@@ -341,10 +464,7 @@ class StateCreatedInTracedCode(Rule):
             if module in _METRIC_MODULES and name[:1].isupper() and name != "Metric":
                 return "a metric", f"it makes its variables right there, and {singleton}"
             if api.classify_call(qualname) is Kind.LAYER:
-                stateless = name in _STATELESS_LAYERS or (
-                    qualname.startswith("tf_keras.") and name in _STATELESS_TF_KERAS_LAYERS
-                )
-                if not stateless:
+                if not (_stateless_layer(qualname) or self.wraps_weightless(call, name)):
                     return "a Keras layer", f"it makes its weights when first called, and {singleton}"
             return None
         # `C(...)` of a class of this file; not `super(...)`, which makes no new object.
@@ -353,6 +473,38 @@ class StateCreatedInTracedCode(Rule):
             if model.is_keras_class(cls) and self.class_makes_state(cls):
                 return "a Keras layer", f"it makes its weights when first called, and {singleton}"
         return None
+
+    def wraps_weightless(self, call: ast.Call, name: str) -> bool:
+        """`RNN(cell)` / `TimeDistributed(layer)` whose wrapped cells or layer are known to make no
+        variables, and (RNN) not `stateful`: nothing is created, so nothing fails on a later trace."""
+        keyword = _WEIGHTLESS_WRAPPERS.get(name)
+        if keyword is None or any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+            return False
+        wrapped = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == keyword), None)
+        if wrapped is None:
+            return False
+        if name == "RNN":
+            stateful = next((k.value for k in call.keywords if k.arg == "stateful"), None)
+            if len(call.args) > _RNN_STATEFUL_POSITION:
+                stateful = call.args[_RNN_STATEFUL_POSITION]
+            if stateful is not None and not (isinstance(stateful, ast.Constant) and stateful.value is False):
+                return False
+        cells = wrapped.elts if name == "RNN" and isinstance(wrapped, (ast.List, ast.Tuple)) else [wrapped]
+        return bool(cells) and all(self.weightless(cell) for cell in cells)
+
+    def weightless(self, expr: ast.AST) -> bool:
+        """Every value `expr` may hold is a layer known to make no variables."""
+        values = self.model.values_of(expr)
+        if not values:
+            return False
+        for value in values:
+            if value.kind is Kind.LAYER and value.api and _stateless_layer(value.api):
+                continue
+            if value.kind is Kind.INSTANCE and isinstance(value.origin, ast.ClassDef):
+                if weightless_class(self.model, value.origin):
+                    continue
+            return False
+        return True
 
     def class_makes_state(self, cls: ast.ClassDef) -> bool:
         for klass in self.model.class_lineage(cls):

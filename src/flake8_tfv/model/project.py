@@ -169,6 +169,7 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[str, list[Path]] | None = None  # word -> files importing with it
+        self._imported_by: dict[Path, frozenset[str]] = {}  # file -> words of its import statements
         self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
@@ -408,8 +409,16 @@ class Project:
         return words
 
     def importers_naming(self, word: str) -> list[Path]:
-        """Project files that use TensorFlow or Keras and whose import statements contain `word`
-        (read once per process: every module's question about its callers is answered from this)."""
+        """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
+        return self._import_index().get(word, [])
+
+    def import_words_of(self, path: Path) -> frozenset[str]:
+        """The words of a project file's import statements (empty unless it uses TensorFlow or Keras)."""
+        self._import_index()
+        return self._imported_by.get(path, frozenset())
+
+    def _import_index(self) -> dict[str, list[Path]]:
+        # Read once per process: every module's question about its callers is answered from this.
         if self._import_words is None:
             index: dict[str, list[Path]] = {}
             for path in self.python_files():
@@ -422,10 +431,11 @@ class Project:
                 found = set()
                 for line in _IMPORT_LINE.findall(text):
                     found.update(re.findall(r"\w+", line))
+                self._imported_by[path] = frozenset(found)
                 for found_word in found:
                     index.setdefault(found_word, []).append(path)
             self._import_words = index
-        return self._import_words.get(word, [])
+        return self._import_words
 
     def python_files(self) -> list[Path]:
         if self._files is None:
@@ -479,7 +489,7 @@ class Project:
         if path is None:
             self._note(Dependencies(missing={module}))
             return None
-        if not self.import_words().get(path, frozenset()) & TF_PACKAGES:
+        if not self.import_words_of(path) & TF_PACKAGES:
             self._note(Dependencies(files={path}))
             return None
         facts = self.facts(module)

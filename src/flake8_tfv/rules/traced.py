@@ -20,9 +20,9 @@ from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------
 
-_EXECUTING_EAGERLY = frozenset(
-    {"tensorflow.executing_eagerly", "tensorflow.compat.v1.executing_eagerly", "tensorflow.config.functions_run_eagerly"}
-)
+# `tf.executing_eagerly()` and the like are model/eager.py's; this one is True inside a Dataset.map
+# trace once `tf.config.run_functions_eagerly(True)` is set (measured), so it only silences rules.
+_EXECUTING_EAGERLY = frozenset({"tensorflow.config.functions_run_eagerly"})
 SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 KERAS_STATE_ERROR = (
     "ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built"
@@ -122,7 +122,7 @@ def in_init_scope(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
 
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Inside `if tf.executing_eagerly():` (or the `else` of its negation, and the other forms
-    of eager.py) or `if tf.config.functions_run_eagerly():` within `func`."""
+    of model/eager.py) or `if tf.config.functions_run_eagerly():` within `func`."""
     if cannot_run_while_traced(model, node, func):
         return True
     child = node

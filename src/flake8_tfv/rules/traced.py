@@ -431,8 +431,9 @@ class NumpyInTracedCode(Rule):
         Precision decisions: `.numpy()` on an eager tensor captured from outside (`t = tf.constant(3.)`
         at module level) is not reported: it works while tracing (measured: returns 6.0 for `t.numpy() * 2`),
         though the value is frozen. Receivers of unknown origin (`self.model(x).numpy()`) are not
-        reported. Code under `if tf.executing_eagerly():` and functions passed to `tf.py_function`
-        are not reported.
+        reported. Code under `if tf.executing_eagerly():` (also the `else` of `if tf.inside_function():`,
+        and a path chosen by a function that returns such a test, such as `if not in_tf_function():`)
+        and functions passed to `tf.py_function` are not reported.
     """
     why = """
         There are no NumPy values while a graph is traced. Measured in TF 2.21: `v.assign(v.numpy() + 2)`

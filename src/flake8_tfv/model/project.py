@@ -41,6 +41,9 @@ class ClassFacts:
     name: str
     bases: frozenset[str]  # qualified names of imported bases, through project ancestors
     attributes: dict[str, ValueSet]  # self.<attr> -> what the class and its ancestors store there
+    # Methods (also inherited) -> their result whenever they run in traced code (eager.py); None:
+    # not known, which hides a base class's predicate of the same name.
+    traced_conditions: dict[str, bool | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +85,8 @@ class ModuleFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # imported names -> qualified names (re-exports)
     # Functions of other modules that this module's traced code calls: qualname -> (chain, how, why).
     traced_calls: dict[str, tuple] = field(default_factory=dict)
+    # Module-level functions -> their result whenever they run in traced code (eager.py).
+    traced_conditions: dict[str, bool | None] = field(default_factory=dict)
     dependencies: Dependencies = field(default_factory=Dependencies)  # what building these facts read
 
 
@@ -500,6 +505,19 @@ class Project:
             return canonical(target)
         return self.module_alias(target, depth + 1)
 
+    def traced_condition(self, qualname: str, depth: int = 0) -> bool | None:
+        """What a project function returns whenever it runs in traced code (`in_tf_function()`
+        returning `not tf.executing_eagerly()`), or None. Read by qualified name, whatever
+        `names_worth_resolving` says: a condition decides which code is traced."""
+        found = self.lookup(qualname)
+        if found is None or depth > 8:
+            return None
+        facts, attr = found
+        if attr in facts.traced_conditions:
+            return facts.traced_conditions[attr]
+        target = self._reexport(facts, attr, qualname)
+        return self.traced_condition(target, depth + 1) if target is not None else None
+
     def class_facts(self, qualname: str, depth: int = 0) -> ClassFacts | None:
         found = self.lookup(qualname)
         if found is None or depth > 8:
@@ -513,10 +531,12 @@ class Project:
 
 def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
     """What other modules may ask about module `name`, read off its semantic model."""
+    from .eager import traced_conditions
     from .traced import calls_into_other_modules
 
     aliases = {**model.imports.aliases, **module_aliases(model)}
     facts = ModuleFacts(name, path, aliases=aliases, traced_calls=calls_into_other_modules(model))
+    facts.traced_conditions = traced_conditions(model, model.tree.body)
     for key, bindings in model.module_scope.bindings.items():
         if "." not in key:
             facts.globals[key] = _portable(bindings)
@@ -528,6 +548,7 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
                 for attr, bindings in model._class_attributes(scope).items():
                     attrs[attr] = _portable(bindings)
             facts.classes[node.name] = ClassFacts(node.name, frozenset(model.class_bases(node)), attrs)
+            facts.classes[node.name].traced_conditions = _class_conditions(model, node)
         elif returns_variable(model, node):
             facts.factories.add(node.name)
     return facts
@@ -589,6 +610,21 @@ def _returned_module(model: "SemanticModel", func: ast.AST) -> str | None:
             return None
         module = qualname
     return module
+
+
+def _class_conditions(model: "SemanticModel", node: ast.ClassDef) -> dict[str, bool | None]:
+    """The predicates instances of the class run (eager.py): its own methods, then its bases'."""
+    from .eager import traced_conditions
+
+    found: dict[str, bool | None] = {}
+    for cls in model.class_lineage(node):
+        for name, value in traced_conditions(model, cls.body).items():
+            found.setdefault(name, value)
+    for cls in model.class_lineage(node):
+        for base in model.project_bases(cls):
+            for name, value in base.traced_conditions.items():
+                found.setdefault(name, value)
+    return found
 
 
 # Definitions a value may point at: in another module's analysis they are nobody's functions or

@@ -15,6 +15,7 @@ from .flow import _UNKNOWN_SET, build_scope, dotted_path
 from .imports import TF_PACKAGES, ImportMap, canonical
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
 from .calls import CallGraph
+from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
@@ -395,13 +396,16 @@ class SemanticModel:
     def trace_reason(self, node: ast.AST) -> TraceReason | None:
         """Why the code at `node` is traced, or None when it runs eagerly as far as we know."""
         func = node if isinstance(node, FUNCTION_NODES) else self.enclosing_function(node)
+        inner = node
         while func is not None:
             if id(func) in self.eager_functions:
                 return None  # tf.py_function and friends run their function eagerly
             reason = self.traced.get(id(func))
             if reason is not None:
+                if inner is not func and cannot_run_while_traced(self, inner, func):
+                    return None  # `if tf.executing_eagerly():` and the like (eager.py)
                 return reason
-            func = self.enclosing_function(func)
+            inner, func = func, self.enclosing_function(func)
         return None
 
     def class_lineage(self, class_node: ast.ClassDef) -> list[ast.ClassDef]:

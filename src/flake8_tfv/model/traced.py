@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import api
+from .eager import MAY_PRUNE as _MAY_PRUNE, pruned_children
 from .scopes import FUNCTION_NODES
 from .values import Kind
 
@@ -180,14 +181,16 @@ def _compiled_functions(call: ast.Call) -> Iterator[ast.AST]:
             yield value
 
 
-def _walk_traced(node: ast.AST, eager: set[int]) -> Iterator[ast.AST]:
-    """The nodes of a traced function, not descending into functions that run eagerly."""
+def _walk_traced(model: "SemanticModel", node: ast.AST, eager: set[int]) -> Iterator[ast.AST]:
+    """The nodes of a traced function, not descending into functions that run eagerly nor into
+    code that cannot run while TensorFlow traces (`if tf.executing_eagerly():`, eager.py)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
+        pruned = pruned_children(model, current) if isinstance(current, _MAY_PRUNE) else ()
         for child in ast.iter_child_nodes(current):
-            if not (isinstance(child, FUNCTION_NODES) and id(child) in eager):
+            if not (isinstance(child, FUNCTION_NODES) and id(child) in eager) and id(child) not in pruned:
                 stack.append(child)
 
 
@@ -249,7 +252,7 @@ def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceR
         if caller is None:
             continue
         reason = traced[id(caller)]
-        for node in _walk_traced(caller, eager):
+        for node in _walk_traced(model, caller, eager):
             if not isinstance(node, ast.Call):
                 continue
             targets = [(t, "called from") for t in graph.targets(node)]
@@ -294,7 +297,7 @@ def calls_into_other_modules(model: "SemanticModel") -> dict[str, tuple[tuple[st
         caller = by_id.get(key)
         if caller is None:
             continue
-        for node in _walk_traced(caller, eager):
+        for node in _walk_traced(model, caller, eager):
             if not isinstance(node, ast.Call):
                 continue
             qualname = model.qualified_name(node.func)

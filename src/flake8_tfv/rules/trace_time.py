@@ -95,8 +95,10 @@ class TraceTimeSideEffect(Rule):
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
-        and not reported. Logging calls are not reported. Code under `if tf.executing_eagerly():` and functions passed to
-        `tf.py_function` run eagerly and are not reported.
+        and not reported. Logging calls are not reported. Code under `if tf.executing_eagerly():` (also the
+        `else` of `if tf.inside_function():`, and a path chosen by a function that returns such a test,
+        such as `if not in_tf_function():`) and functions passed to `tf.py_function` run eagerly and are
+        not reported.
     """
     why = """
         Python code in a traced function runs only while TensorFlow traces it; the graph that runs on

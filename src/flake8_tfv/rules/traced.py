@@ -10,6 +10,7 @@ from typing import Iterator
 from ..codegen import precedence
 from ..diagnostic import Diagnostic
 from ..model import api
+from ..model.eager import MAY_PRUNE, cannot_run_while_traced, pruned_children
 from ..model.flow import dotted_path, none_guard
 from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
@@ -19,9 +20,9 @@ from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------
 
-_EXECUTING_EAGERLY = frozenset(
-    {"tensorflow.executing_eagerly", "tensorflow.compat.v1.executing_eagerly", "tensorflow.config.functions_run_eagerly"}
-)
+# `tf.executing_eagerly()` and the like are model/eager.py's; this one is True inside a Dataset.map
+# trace once `tf.config.run_functions_eagerly(True)` is set (measured), so it only silences rules.
+_EXECUTING_EAGERLY = frozenset({"tensorflow.config.functions_run_eagerly"})
 SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 KERAS_STATE_ERROR = (
     "ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built"
@@ -46,14 +47,18 @@ def own_nodes_of(model: SemanticModel, func: ast.AST) -> list[ast.AST]:
     key = (own_nodes, id(func))
     found = model.shared.get(key)
     if found is None:
-        found = model.shared[key] = list(own_nodes(func))
+        found = model.shared[key] = list(own_nodes(func, model))
     return found
 
 
-def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+def own_nodes(func: ast.AST, model: SemanticModel | None = None) -> Iterator[ast.AST]:
     """The nodes of a function's own body in source order; nested functions and classes are left
-    to themselves (their decorators and defaults run here, so they are visited)."""
+    to themselves (their decorators and defaults run here, so they are visited). With `model`,
+    code that cannot run while TensorFlow traces (`if tf.executing_eagerly():`) is left out."""
     stack: list[ast.AST] = [func.body] if isinstance(func, ast.Lambda) else list(reversed(func.body))
+    if model is not None:
+        pruned = pruned_children(model, func)
+        stack = [n for n in stack if id(n) not in pruned]
     while stack:
         node = stack.pop()
         if isinstance(node, FUNCTION_NODES + (ast.ClassDef,)):
@@ -64,7 +69,11 @@ def own_nodes(func: ast.AST) -> Iterator[ast.AST]:
             stack.extend(reversed(parts))
             continue
         yield node
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        children = list(ast.iter_child_nodes(node))
+        if model is not None and isinstance(node, MAY_PRUNE):
+            pruned = pruned_children(model, node)
+            children = [c for c in children if id(c) not in pruned]
+        stack.extend(reversed(children))
 
 
 def describe(model: SemanticModel, func: ast.AST) -> str:
@@ -112,7 +121,10 @@ def in_init_scope(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
 
 
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
-    """Inside `if tf.executing_eagerly():` (or the `else` of its negation) within `func`."""
+    """Inside `if tf.executing_eagerly():` (or the `else` of its negation, and the other forms
+    of model/eager.py) or `if tf.config.functions_run_eagerly():` within `func`."""
+    if cannot_run_while_traced(model, node, func):
+        return True
     child = node
     for ancestor in model.ancestors(node):
         if ancestor is func:
@@ -571,8 +583,9 @@ class NumpyInTracedCode(Rule):
         Precision decisions: `.numpy()` on an eager tensor captured from outside (`t = tf.constant(3.)`
         at module level) is not reported: it works while tracing (measured: returns 6.0 for `t.numpy() * 2`),
         though the value is frozen. Receivers of unknown origin (`self.model(x).numpy()`) are not
-        reported. Code under `if tf.executing_eagerly():` and functions passed to `tf.py_function`
-        are not reported.
+        reported. Code under `if tf.executing_eagerly():` (also the `else` of `if tf.inside_function():`,
+        and a path chosen by a function that returns such a test, such as `if not in_tf_function():`)
+        and functions passed to `tf.py_function` are not reported.
     """
     why = """
         There are no NumPy values while a graph is traced. Measured in TF 2.21: `v.assign(v.numpy() + 2)`

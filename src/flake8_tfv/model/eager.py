@@ -24,6 +24,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from .scopes import FUNCTION_NODES
+from .walk import block_children
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -223,16 +224,19 @@ def predicate_value(model: "SemanticModel", func: ast.AST, depth: int = 0) -> bo
     """What `func` returns whenever it runs inside traced code, or None when that is unknown."""
     if depth > MAX_DEPTH or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    if isinstance(func, ast.AsyncFunctionDef) or any(
-        isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_walk(func)
-    ):
-        return None
     cache = model.shared.setdefault((_CACHE, "predicates"), {})
     if id(func) in cache:
         return cache[id(func)]
     cache[id(func)] = None  # recursion: unknown
     done, value = _block_value(model, func.body, depth)
-    cache[id(func)] = found = value if done else None
+    found = value if done else None
+    # A coroutine or a generator returns no boolean. Asked last: every function of every module
+    # is asked (facts), and walking each whole body first cost more than the rest of the facts.
+    if found is not None and (
+        isinstance(func, ast.AsyncFunctionDef) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_walk(func))
+    ):
+        found = None
+    cache[id(func)] = found
     return found
 
 
@@ -261,7 +265,14 @@ def _block_value(model: "SemanticModel", block: list[ast.stmt], depth: int) -> t
 
 
 def _may_exit(stmt: ast.stmt) -> bool:
-    return any(isinstance(n, (ast.Return, ast.Raise)) for n in ast.walk(stmt))
+    # Returns and raises are statements: the walk need not enter expressions.
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Return, ast.Raise)):
+            return True
+        stack.extend(block_children(node))
+    return False
 
 
 def traced_conditions(model: "SemanticModel", functions) -> dict[str, bool | None]:

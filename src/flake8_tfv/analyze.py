@@ -13,6 +13,7 @@ from typing import Iterable
 
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
+from .model.imports import names_tf_package
 from .model.project import project_for
 from .model.traced import as_if_called_from_traced_code, external_callers, untraced_module_functions
 from .rules import Rule, all_rules
@@ -20,8 +21,6 @@ from .text import SourceText
 
 INTERNAL_ERROR = "TFV000"
 # Words without which a file cannot use TensorFlow or Keras: files lacking them cost one scan.
-_MARKERS = ("tensorflow", "keras")
-_PACKAGE_WORD = re.compile(r"(?<![\w.])(?:tensorflow|keras|tf_keras)(?!\w)")
 
 
 class SourceError(Exception):
@@ -85,11 +84,9 @@ def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bo
     """Whether the text can import TensorFlow, Keras or a configured factory's package: every such
     import names the package as a whole word (not `tensorflow_probability`, `keras_hub`, `x.keras`),
     so files that fail this are not parsed at all (issue 6: a fifth of the corpus's candidates)."""
-    roots = settings.factory_roots()
-    if not any(marker in text for marker in _MARKERS + tuple(roots)):
-        return False
-    if _PACKAGE_WORD.search(text):
+    if names_tf_package(text):
         return True
+    roots = settings.factory_roots()
     return any(re.search(rf"(?<![\w.]){re.escape(root)}(?!\w)", text) for root in roots)
 
 

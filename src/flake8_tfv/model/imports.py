@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from .walk import statements_breadth_first
 
 # Top-level packages whose import makes a file worth analysing.
 TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
+# Every import of one of them names it as a whole word (not `tensorflow_probability`, `keras_hub`, `x.keras`).
+_PACKAGE_WORD = re.compile(r"(?<![\w.])(?:tensorflow|keras|tf_keras)(?!\w)")
+
+
+def names_tf_package(text: str) -> bool:
+    """Whether a text can import TensorFlow or Keras at all (a scan, no parse)."""
+    return ("tensorflow" in text or "keras" in text) and _PACKAGE_WORD.search(text) is not None
 
 # Spellings that name the same API; the left side is rewritten to the right before matching.
 _CANONICAL_PREFIXES = (

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from astroid import modutils
 
 from . import api
-from .imports import TF_PACKAGES, canonical
+from .imports import TF_PACKAGES, canonical, names_tf_package
 from .values import Kind, Value, ValueSet
 from .walk import block_children
 
@@ -431,7 +431,9 @@ class Project:
                     text = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
-                if "tensorflow" not in text and "keras" not in text:
+                # The files `tfv check` and the plugin analyse (analyze.might_use_tensorflow): a
+                # file that never names TensorFlow or Keras is neither linted nor asked.
+                if not names_tf_package(text):
                     continue
                 found = set()
                 for line in _IMPORT_LINE.findall(text):

@@ -15,7 +15,6 @@ import functools
 import hashlib
 import os
 import re
-import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,8 +155,9 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
     return frozenset(wanted)
 
 
+# An attribute read (`seeds.uniform`): how a module calls a function of a module it imports whole.
+_ATTRIBUTE = re.compile(r"\.[ \t]*([A-Za-z_]\w*)")
 # An import statement's line (a parenthesised `from x import (a,\n b)` continues on the next lines).
-_WORD = re.compile(r"[A-Za-z_]\w*")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*\([^)]*\)|(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\n]*)", re.M)
 
 
@@ -175,7 +175,7 @@ class Project:
         self._package_folders: dict[Path, bool] = {}
         self._import_words: dict[str, list[Path]] | None = None  # word -> files importing with it
         self._imported_by: dict[Path, frozenset[str]] = {}  # file -> words of its import statements
-        self._words: dict[Path, frozenset[str]] = {}  # every identifier of a possible caller
+        self._callable_names: dict[Path, frozenset[str]] = {}  # see _names_used_by
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
         # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
@@ -374,7 +374,7 @@ class Project:
         costs what reading those importers' words costs, not what analysing them would."""
         found: dict[str, frozenset[str]] = {}
         for path in self.importers_naming(module.rpartition(".")[2]):
-            named = functions & self._words_of(path)
+            named = functions & self._names_used_by(path)
             name = self.module_name(path) if named else None
             if name is not None and name != module:
                 found[name] = named
@@ -403,15 +403,11 @@ class Project:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 
-    def _words_of(self, path: Path) -> frozenset[str]:
-        words = self._words.get(path)
-        if words is None:
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                text = ""
-            words = self._words[path] = frozenset(map(sys.intern, _WORD.findall(text)))
-        return words
+    def _names_used_by(self, path: Path) -> frozenset[str]:
+        """The names a file can call a function of another module by: the names its imports
+        bind (`from .seeds import uniform`) and the attributes it reads (`seeds.uniform`)."""
+        self._import_index()
+        return self._callable_names.get(path, frozenset())
 
     def importers_naming(self, word: str) -> list[Path]:
         """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
@@ -439,6 +435,7 @@ class Project:
                 for line in _IMPORT_LINE.findall(text):
                     found.update(re.findall(r"\w+", line))
                 self._imported_by[path] = frozenset(found)
+                self._callable_names[path] = frozenset(found.union(_ATTRIBUTE.findall(text)))
                 for found_word in found:
                     index.setdefault(found_word, []).append(path)
             self._import_words = index

@@ -1,0 +1,31 @@
+"""Which modules may call a function of another (Project.possible_callers): read from text, it
+must find every way the analysis resolves a call to it, and should not take a mere mention of the
+name for one (each candidate costs the caller's facts)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flake8_tfv.model import project as project_module
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> project_module.Project:
+    (tmp_path / "pyproject.toml").write_text("")
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    project_module.forget_files()
+    return project_module.project_for(tmp_path / "app" / "__init__.py")
+
+
+def test_callers_by_attribute_and_by_imported_name(tmp_path: Path):
+    project = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/seeds.py": "import tensorflow as tf\n\ndef uniform():\n    return tf.random.uniform([])\n",
+        "app/whole.py": "import tensorflow as tf\nfrom app import seeds\n\n@tf.function\ndef f():\n    return seeds . uniform()\n",
+        "app/named.py": "import tensorflow as tf\nfrom app.seeds import (\n    uniform as draw,\n)\n",
+        "app/mention.py": "import tensorflow as tf\nfrom app import seeds\n\nuniform = 3  # uniform\n",
+        "app/untf.py": "from app.seeds import uniform\n",
+    })
+    found = project.possible_callers("app.seeds", frozenset({"uniform"}))
+    assert found == {"app.whole": frozenset({"uniform"}), "app.named": frozenset({"uniform"})}

@@ -136,6 +136,8 @@ class TraceTiming:
             return False  # runs while tracing: TFV304's concern, not a later write
         if self.is_setup(func):
             return False
+        if self.runs_before_own_call(func, reason):
+            return False
         root = reason.origin.root
         if any(a is func for a in model.ancestors(root)):
             # The traced function is made anew by every run of `func`: only the order inside counts.
@@ -172,6 +174,22 @@ class TraceTiming:
             return True
         owner = self.model.parent(func)
         return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
+
+    def runs_before_own_call(self, func: ast.AST, reason: TraceReason) -> bool:
+        """An override of a Keras layer's `__call__`, when the traced code is that layer's `call`:
+        Keras runs `call` from `__call__` in the same Python invocation, so the override runs while
+        that `call` is traced, once per trace and not on the trace's later calls (measured), like a
+        write in `call` itself."""
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.name != "__call__":
+            return False
+        owner = self.model.parent(func)
+        if not isinstance(owner, ast.ClassDef) or not self.model.is_keras_class(owner):
+            return False
+        root = reason.origin.root
+        if reason.origin.how != "keras" or not isinstance(root, ast.FunctionDef) or root.name != "call":
+            return False
+        root_class = self.model.parent(root)
+        return isinstance(root_class, ast.ClassDef) and any(c is owner for c in self.model.class_lineage(root_class))
 
     def _between_traces(self, stmt: ast.AST, container: ast.AST | None, reason: TraceReason) -> bool:
         """A trace before `stmt` and a call after it in the same body, or a trace in a loop around it

@@ -538,7 +538,11 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
     facts.traced_conditions = traced_conditions(model, model.tree.body)
     for key, bindings in model.module_scope.bindings.items():
         if "." not in key:
-            facts.globals[key] = _portable(bindings)
+            values = _portable(bindings)
+            # What value_of cannot answer with is not kept: every process keeps the facts of every
+            # module it reads, and a flake8 run's collector scans them all (issue 6).
+            if values and not any(v.kind in (Kind.MODULE, Kind.UNKNOWN) for v in values):
+                facts.globals[key] = values
     for node in model.tree.body:
         if isinstance(node, ast.ClassDef):
             attrs: dict[str, ValueSet] = {}

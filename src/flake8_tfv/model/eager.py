@@ -95,7 +95,7 @@ def _known_call(model: "SemanticModel", call: ast.Call, depth: int) -> bool | No
     if qualname in _WHILE_TRACED:
         if qualname == _INSIDE_FUNCTION and _graph_mode(model):
             return None
-        return None if _in_init_scope(model, call) else _WHILE_TRACED[qualname]
+        return None if in_init_scope(model, call) else _WHILE_TRACED[qualname]
     targets = model.call_graph.targets(call)
     if targets:
         values = {predicate_value(model, t, depth + 1) for t in targets}
@@ -203,9 +203,11 @@ def _graph_mode(model: "SemanticModel") -> bool:
     return found
 
 
-def _in_init_scope(model: "SemanticModel", node: ast.AST) -> bool:
+def in_init_scope(model: "SemanticModel", node: ast.AST, func: ast.AST | None = None) -> bool:
+    """Inside `with tf.init_scope():` within `func` (default: the function around `node`): that
+    code runs eagerly, once, even while TensorFlow traces the function."""
     for ancestor in model.ancestors(node):
-        if isinstance(ancestor, FUNCTION_NODES):
+        if ancestor is func or (func is None and isinstance(ancestor, FUNCTION_NODES)):
             return False
         if isinstance(ancestor, ast.With) and any(
             isinstance(item.context_expr, ast.Call) and model.qualified_name(item.context_expr.func) in _INIT_SCOPE

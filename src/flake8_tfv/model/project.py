@@ -504,28 +504,26 @@ class Project:
             return canonical(target)
         return self.module_alias(target, depth + 1)
 
-    def traced_condition(self, qualname: str, depth: int = 0) -> bool | None:
+    def traced_condition(self, qualname: str) -> bool | None:
         """What a project function returns whenever it runs in traced code (`in_tf_function()`
         returning `not tf.executing_eagerly()`), or None. Read by qualified name, whatever
         `names_worth_resolving` says: a condition decides which code is traced."""
-        found = self.lookup(qualname)
-        if found is None or depth > 8:
-            return None
-        facts, attr = found
-        if attr in facts.traced_conditions:
-            return facts.traced_conditions[attr]
-        target = self._reexport(facts, attr, qualname)
-        return self.traced_condition(target, depth + 1) if target is not None else None
+        return self._module_entry(qualname, lambda facts: facts.traced_conditions)
 
-    def class_facts(self, qualname: str, depth: int = 0) -> ClassFacts | None:
+    def class_facts(self, qualname: str) -> ClassFacts | None:
+        return self._module_entry(qualname, lambda facts: facts.classes)
+
+    def _module_entry(self, qualname: str, table, depth: int = 0):
+        """What `table(facts)` of a project module holds for a name, through its re-exports."""
         found = self.lookup(qualname)
         if found is None or depth > 8:
             return None
         facts, attr = found
-        if attr in facts.classes:
-            return facts.classes[attr]
+        entries = table(facts)
+        if attr in entries:
+            return entries[attr]
         target = self._reexport(facts, attr, qualname)
-        return self.class_facts(target, depth + 1) if target is not None else None
+        return self._module_entry(target, table, depth + 1) if target is not None else None
 
 
 def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:

@@ -10,7 +10,7 @@ from typing import Iterator
 from ..codegen import precedence
 from ..diagnostic import Diagnostic
 from ..model import api
-from ..model.eager import MAY_PRUNE, cannot_run_while_traced, pruned_children
+from ..model.eager import MAY_PRUNE, cannot_run_while_traced, in_init_scope, pruned_children
 from ..model.flow import dotted_path, none_guard
 from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
@@ -104,20 +104,6 @@ def contains(block: list[ast.stmt], node: ast.AST) -> bool:
     return any(stmt is node for stmt in block)
 
 
-_INIT_SCOPE = frozenset({"tensorflow.init_scope", "tensorflow.compat.v1.init_scope"})
-
-
-def in_init_scope(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
-    """Inside `with tf.init_scope():` within `func`: that code runs eagerly (once, while tracing)."""
-    for ancestor in model.ancestors(node):
-        if ancestor is func:
-            return False
-        if isinstance(ancestor, ast.With) and any(
-            isinstance(item.context_expr, ast.Call) and model.qualified_name(item.context_expr.func) in _INIT_SCOPE
-            for item in ancestor.items
-        ):
-            return True
-    return False
 
 
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:

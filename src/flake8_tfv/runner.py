@@ -93,11 +93,30 @@ def _recorded(name: str, project: Project | None) -> dict | None:
         return None
     files = {}
     for path in sorted(found.files):
-        try:
-            files[str(path)] = digest(path.read_bytes())
-        except OSError:
+        file_digest = _digest_of(path)
+        if file_digest is None:
             return None
+        files[str(path)] = file_digest
     return {"root": str(project.root), "files": files, "missing": sorted(found.missing)}
+
+
+_DIGESTS: dict[Path, tuple[tuple[int, int], str]] = {}
+
+
+def _digest_of(path: Path) -> str | None:
+    """A dependency's digest, hashed once per process while its size and modification time stay
+    (a popular module is a dependency of hundreds of files of a run)."""
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        known = _DIGESTS.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        found = digest(path.read_bytes())
+    except OSError:
+        return None
+    _DIGESTS[path] = (stamp, found)
+    return found
 
 
 class DependencyCheck:
@@ -151,16 +170,16 @@ class DependencyCheck:
         return True
 
 
-def _check_item(item: Item, settings: Settings) -> Outcome:
+def _check_item(item: Item, settings: Settings, record: bool) -> Outcome:
     try:
         source = decode_source(Path(item.name), item.data)
     except ReadError as err:
         return Outcome(failure=str(err), cacheable=False)
-    return check_text(item.name, source.text, settings, record=item.cache_path is not None)
+    return check_text(item.name, source.text, settings, record=record and item.cache_path is not None)
 
 
-def _check_batch(batch: list[Item], settings: Settings) -> list[Outcome]:
-    return [_check_item(item, settings) for item in batch]
+def _check_batch(batch: list[Item], settings: Settings, record: bool) -> list[Outcome]:
+    return [_check_item(item, settings, record) for item in batch]
 
 
 def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: ResultCache | None) -> list[Outcome]:
@@ -182,9 +201,9 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
         if might_use_tensorflow(item.data.decode("latin-1"), settings):
             heavy.append(index)
         else:
-            outcomes[index] = _check_item(item, settings)
+            outcomes[index] = _check_item(item, settings, cache is not None)
     if heavy:
-        for index, outcome in zip(heavy, _run_heavy([items[i] for i in heavy], settings, jobs)):
+        for index, outcome in zip(heavy, _run_heavy([items[i] for i in heavy], settings, jobs, cache is not None)):
             outcomes[index] = outcome
     if cache is not None:
         for index, outcome in enumerate(outcomes):
@@ -195,17 +214,17 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
     return [o if o is not None else Outcome(failure="not checked", cacheable=False) for o in outcomes]
 
 
-def _run_heavy(items: list[Item], settings: Settings, jobs: int) -> list[Outcome]:
+def _run_heavy(items: list[Item], settings: Settings, jobs: int, record: bool) -> list[Outcome]:
     workers = min(jobs, len(items))
     if workers <= 1:
-        return _check_batch(items, settings)
+        return _check_batch(items, settings, record)
     # Batches in the order of the files, a few per worker so a slow file does not idle the rest.
     size = max(1, len(items) // (workers * 4))
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_check_batch, batches, [settings] * len(batches)))
+            results = list(pool.map(_check_batch, batches, [settings] * len(batches), [record] * len(batches)))
     except (OSError, RuntimeError):
         # No processes to be had (a sandbox, a frozen interpreter): the same work, serially.
-        return _check_batch(items, settings)
+        return _check_batch(items, settings, record)
     return [outcome for batch in results for outcome in batch]

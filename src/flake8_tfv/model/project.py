@@ -11,6 +11,7 @@ by path and modification time, with cycles and a per-file time budget giving "un
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import hashlib
 import os
@@ -173,9 +174,15 @@ class Project:
         self._module_files: dict[str, Path | None] = {}
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
-        self._import_words: dict[str, list[Path]] | None = None  # word -> files importing with it
-        self._imported_by: dict[Path, frozenset[str]] = {}  # file -> words of its import statements
-        self._callable_names: dict[Path, frozenset[str]] = {}  # see _names_used_by
+        # The import index (_import_index): files by number, word -> numbers of the files whose
+        # imports contain it, and per file number its import words and callable names, sorted.
+        # Tuples of numbers and strings, which the cyclic collector stops visiting: kept for the
+        # whole run, they were most of what each of a flake8 run's full collections scanned.
+        self._import_words: dict[str, tuple[int, ...]] | None = None
+        self._indexed_files: list[Path] = []
+        self._file_numbers: dict[Path, int] = {}
+        self._imported_by: list[tuple[str, ...]] = []
+        self._callable_names: list[tuple[str, ...]] = []
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
         # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
@@ -374,7 +381,7 @@ class Project:
         costs what reading those importers' words costs, not what analysing them would."""
         found: dict[str, frozenset[str]] = {}
         for path in self.importers_naming(module.rpartition(".")[2]):
-            named = functions & self._names_used_by(path)
+            named = self._names_used_by(path, functions)
             name = self.module_name(path) if named else None
             if name is not None and name != module:
                 found[name] = named
@@ -403,25 +410,28 @@ class Project:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 
-    def _names_used_by(self, path: Path) -> frozenset[str]:
-        """The names a file can call a function of another module by: the names its imports
-        bind (`from .seeds import uniform`) and the attributes it reads (`seeds.uniform`)."""
+    def _names_used_by(self, path: Path, names: frozenset[str]) -> frozenset[str]:
+        """Those of `names` a file can call a function of another module by: the names its
+        imports bind (`from .seeds import uniform`) and the attributes it reads (`seeds.uniform`)."""
         self._import_index()
-        return self._callable_names.get(path, frozenset())
+        number = self._file_numbers.get(path)
+        return frozenset() if number is None else _among(self._callable_names[number], names)
 
     def importers_naming(self, word: str) -> list[Path]:
         """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
-        return self._import_index().get(word, [])
+        return [self._indexed_files[n] for n in self._import_index().get(word, ())]
 
-    def import_words_of(self, path: Path) -> frozenset[str]:
-        """The words of a project file's import statements (empty unless it uses TensorFlow or Keras)."""
+    def imports_any(self, path: Path, words: frozenset[str]) -> bool:
+        """Whether a project file's import statements contain one of `words` (never, unless it
+        uses TensorFlow or Keras)."""
         self._import_index()
-        return self._imported_by.get(path, frozenset())
+        number = self._file_numbers.get(path)
+        return number is not None and bool(_among(self._imported_by[number], words))
 
-    def _import_index(self) -> dict[str, list[Path]]:
+    def _import_index(self) -> dict[str, tuple[int, ...]]:
         # Read once per process: every module's question about its callers is answered from this.
         if self._import_words is None:
-            index: dict[str, list[Path]] = {}
+            index: dict[str, list[int]] = {}
             for path in self.python_files():
                 try:
                     text = path.read_text(encoding="utf-8", errors="replace")
@@ -434,11 +444,13 @@ class Project:
                 found = set()
                 for line in _IMPORT_LINE.findall(text):
                     found.update(re.findall(r"\w+", line))
-                self._imported_by[path] = frozenset(found)
-                self._callable_names[path] = frozenset(found.union(_ATTRIBUTE.findall(text)))
+                number = self._file_numbers[path] = len(self._indexed_files)
+                self._indexed_files.append(path)
+                self._imported_by.append(tuple(sorted(found)))
+                self._callable_names.append(tuple(sorted(found.union(_ATTRIBUTE.findall(text)))))
                 for found_word in found:
-                    index.setdefault(found_word, []).append(path)
-            self._import_words = index
+                    index.setdefault(found_word, []).append(number)
+            self._import_words = {word: tuple(numbers) for word, numbers in index.items()}
         return self._import_words
 
     def python_files(self) -> list[Path]:
@@ -493,7 +505,7 @@ class Project:
         if path is None:
             self._note(Dependencies(missing={module}))
             return None
-        if not self.import_words_of(path) & TF_PACKAGES:
+        if not self.imports_any(path, TF_PACKAGES):
             self._note(Dependencies(files={path}))
             return None
         facts = self.facts(module)
@@ -639,6 +651,16 @@ def _portable(bindings) -> ValueSet:
     if not any(isinstance(v.origin, _DEFINITIONS) for v in values):
         return values
     return frozenset(replace(v, origin=None) if isinstance(v.origin, _DEFINITIONS) else v for v in values)
+
+
+def _among(sorted_words: tuple[str, ...], names: frozenset[str]) -> frozenset[str]:
+    """Those of `names` in a sorted tuple of words."""
+    found = []
+    for name in names:
+        at = bisect.bisect_left(sorted_words, name)
+        if at < len(sorted_words) and sorted_words[at] == name:
+            found.append(name)
+    return frozenset(found)
 
 
 def _digest(text: str) -> bytes:

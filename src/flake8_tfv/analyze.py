@@ -20,7 +20,6 @@ from .rules import Rule, all_rules
 from .text import SourceText
 
 INTERNAL_ERROR = "TFV000"
-# Words without which a file cannot use TensorFlow or Keras: files lacking them cost one scan.
 
 
 class SourceError(Exception):

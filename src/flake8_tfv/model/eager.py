@@ -24,7 +24,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from .scopes import FUNCTION_NODES
-from .walk import block_children
+from .walk import block_children, own_returns
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -176,7 +176,7 @@ def _returns_tensorflow_or_none(model: "SemanticModel", func: ast.AST, depth: in
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     module = False
-    for ret in (n for n in _own_walk(func) if isinstance(n, ast.Return)):
+    for ret in own_returns(func):
         if ret.value is None or (isinstance(ret.value, ast.Constant) and ret.value.value is None):
             continue
         if not _tensorflow_or_none(model, ret.value, depth):

@@ -16,6 +16,7 @@ def names_tf_package(text: str) -> bool:
     """Whether a text can import TensorFlow or Keras at all (a scan, no parse)."""
     return ("tensorflow" in text or "keras" in text) and _PACKAGE_WORD.search(text) is not None
 
+
 # Spellings that name the same API; the left side is rewritten to the right before matching.
 _CANONICAL_PREFIXES = (
     ("tensorflow.compat.v2.", "tensorflow."),

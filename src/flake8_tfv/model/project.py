@@ -26,7 +26,7 @@ from astroid import modutils
 from . import api
 from .imports import TF_PACKAGES, canonical, names_tf_package
 from .values import Kind, Value, ValueSet
-from .walk import block_children
+from .walk import own_returns
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -96,16 +96,7 @@ def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
         return False
     if not isinstance(func.body[-1], (ast.Return, ast.Raise)):
         return False
-    returns = []
-    # A return is a statement: the walk need not enter expressions (lambdas cannot return).
-    stack = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Return):
-            returns.append(node)
-        stack.extend(block_children(node))
+    returns = own_returns(func)
     if not returns:
         return False
     for ret in returns:
@@ -544,8 +535,13 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
     from .traced import calls_into_other_modules
 
     aliases = {**model.imports.aliases, **module_aliases(model)}
-    facts = ModuleFacts(name, path, aliases=aliases, traced_calls=calls_into_other_modules(model))
-    facts.traced_conditions = traced_conditions(model, model.tree.body)
+    facts = ModuleFacts(
+        name,
+        path,
+        aliases=aliases,
+        traced_calls=calls_into_other_modules(model),
+        traced_conditions=traced_conditions(model, model.tree.body),
+    )
     for key, bindings in model.module_scope.bindings.items():
         if "." not in key:
             values = _portable(bindings)
@@ -560,8 +556,8 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
             if scope is not None:
                 for attr, bindings in model._class_attributes(scope).items():
                     attrs[attr] = _portable(bindings)
-            facts.classes[node.name] = ClassFacts(node.name, frozenset(model.class_bases(node)), attrs)
-            facts.classes[node.name].traced_conditions = _class_conditions(model, node)
+            bases = frozenset(model.class_bases(node))
+            facts.classes[node.name] = ClassFacts(node.name, bases, attrs, _class_conditions(model, node))
         elif returns_variable(model, node):
             facts.factories.add(node.name)
     return facts
@@ -601,13 +597,8 @@ def _returned_module(model: "SemanticModel", func: ast.AST) -> str | None:
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     module = None
-    stack = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-        if not isinstance(node, ast.Return) or node.value is None:
+    for node in own_returns(func):
+        if node.value is None:
             continue
         value = node.value
         if isinstance(value, ast.Constant) and value.value is None:

@@ -48,6 +48,21 @@ def block_children(node: ast.AST) -> list[ast.AST]:
     return _blocks(node)
 
 
+def own_returns(func: ast.AST) -> list[ast.Return]:
+    """The return statements of a function, not those of the functions and classes defined in it
+    (a return is a statement: the walk need not enter expressions)."""
+    found = []
+    stack = list(_blocks(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node)
+        stack.extend(_blocks(node))
+    return found
+
+
 # Fields that never hold a node worth walking: names and numbers, and `ctx`/`op`, whose `Load`,
 # `Store`, `Add`, ... are shared singletons that no question is ever asked about.
 _NOT_CHILD_FIELDS = frozenset(

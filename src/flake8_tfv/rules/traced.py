@@ -104,8 +104,6 @@ def contains(block: list[ast.stmt], node: ast.AST) -> bool:
     return any(stmt is node for stmt in block)
 
 
-
-
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Inside `if tf.executing_eagerly():` (or the `else` of its negation, and the other forms
     of model/eager.py) or `if tf.config.functions_run_eagerly():` within `func`."""
@@ -228,8 +226,6 @@ _STATELESS_LAYERS = frozenset(
 _STATELESS_TF_KERAS_LAYERS = frozenset(
     {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout"}
 )
-
-
 
 
 def _stateless_layer(qualname: str) -> bool:

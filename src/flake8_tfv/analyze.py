@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import ast
-import gc
 import re
 import traceback
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .collector import no_collection_while_analysing, settle_after_file
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
 from .model.imports import names_tf_package
@@ -100,8 +99,11 @@ def analyze(
     does not parse; an error inside the linter becomes one TFV000 finding instead of a crash."""
     if not might_use_tensorflow(text, settings):
         return []
-    with _no_cyclic_gc():
-        return _analyze(text, tree, settings, filename, lines)
+    try:
+        with no_collection_while_analysing():
+            return _analyze(text, tree, settings, filename, lines)
+    finally:
+        settle_after_file()
 
 
 def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None) -> list[Diagnostic]:
@@ -225,20 +227,6 @@ def _with_traced_callers(model: SemanticModel, rules: list[type[Rule]], found: l
 
 def _keys(found: Iterable[Diagnostic]) -> set[tuple[str, int, int]]:
     return {(d.code, d.line, d.col) for d in found}
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Parsing and the model allocate many small objects while the file's whole tree is alive, and
-    each collection scans that tree for nothing (issue 6: a fifth of `tfv check`'s time). Collect
-    between files instead: the model's own cycles go with the first collection after it is dropped."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _without_superseded(found: list[Diagnostic], rules) -> list[Diagnostic]:

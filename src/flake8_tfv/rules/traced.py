@@ -534,41 +534,6 @@ def _runs_once(decorator: ast.AST) -> bool:
     return path is not None and path.rsplit(".", 1)[-1] == "once"
 
 
-def tensor_checked(model: SemanticModel, name: ast.Name, func: ast.AST) -> bool:
-    """`name` is read where `isinstance(name, tf.Tensor)` (also `and`-joined with other tests, or
-    with a tuple of tensor types) held, in `func`, with nothing rebinding it in between."""
-    reaching = {id(b) for b in model.reaching(name)}
-    child: ast.AST = name
-    for ancestor in model.ancestors(name):
-        if isinstance(ancestor, (ast.If, ast.IfExp)):
-            in_body = (
-                any(s is child for s in ancestor.body) if isinstance(ancestor, ast.If) else ancestor.body is child
-            )
-            if in_body and _checks_tensor(model, ancestor.test, name.id, reaching):
-                return True
-        if ancestor is func:
-            return False
-        child = ancestor
-    return False
-
-
-def _checks_tensor(model: SemanticModel, test: ast.AST, name: str, reaching: set[int]) -> bool:
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(_checks_tensor(model, part, name, reaching) for part in test.values)
-    if not (
-        isinstance(test, ast.Call)
-        and is_builtin_call(model, test, "isinstance")
-        and len(test.args) == 2
-        and isinstance(test.args[0], ast.Name)
-        and test.args[0].id == name
-    ):
-        return False
-    if {id(b) for b in model.reaching(test.args[0])} != reaching:
-        return False
-    types = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-    return bool(types) and all(model.qualified_name(t) in _TENSOR_TYPES for t in types)
-
-
 # ---- shared with TFV301 and TFV304 --------------------------------------------------------------
 
 # Methods that change a list, dict, set or NumPy array in place.
@@ -593,11 +558,49 @@ _CONVERTED_KEYWORDS = ("a", "object")
 # `isinstance(x, tf.Tensor)` holds for a graph tensor while tracing; a `tf.Variable` is no `tf.Tensor`
 # (measured) but converts no better.
 _TENSOR_TYPES = frozenset({"tensorflow.Tensor", "tensorflow.compat.v1.Tensor", "tensorflow.Variable"})
+_RAGGED_TYPES = frozenset({"tensorflow.RaggedTensor"})
 _SYMBOLIC_ERROR = (
     "NotImplementedError: Cannot convert a symbolic tf.Tensor (...) to a numpy array. This error may indicate "
     "that you're trying to pass a Tensor to a NumPy call, which is not supported."
 )
 _EAGER_ONLY_ERROR = "NotImplementedError: numpy() is only available when eager execution is enabled."
+
+
+def tensor_checked(model: SemanticModel, name: ast.Name, func: ast.AST, types: frozenset[str] = _TENSOR_TYPES) -> bool:
+    """`name` is read where `isinstance(name, tf.Tensor)` (also `and`-joined with other tests, or
+    with a tuple of tensor types; or another of `types`) held, in `func`, with nothing rebinding it
+    in between."""
+    reaching = {id(b) for b in model.reaching(name)}
+    child: ast.AST = name
+    for ancestor in model.ancestors(name):
+        if isinstance(ancestor, (ast.If, ast.IfExp)):
+            in_body = (
+                any(s is child for s in ancestor.body) if isinstance(ancestor, ast.If) else ancestor.body is child
+            )
+            if in_body and _checks_tensor(model, ancestor.test, name.id, reaching, types):
+                return True
+        if ancestor is func:
+            return False
+        child = ancestor
+    return False
+
+
+def _checks_tensor(model: SemanticModel, test: ast.AST, name: str, reaching: set[int], types: frozenset[str]) -> bool:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_checks_tensor(model, part, name, reaching, types) for part in test.values)
+    if not (
+        isinstance(test, ast.Call)
+        and is_builtin_call(model, test, "isinstance")
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+        and test.args[0].id == name
+    ):
+        return False
+    if {id(b) for b in model.reaching(test.args[0])} != reaching:
+        return False
+    checked = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+    return bool(checked) and all(model.qualified_name(t) in types for t in checked)
+
 
 
 class NumpyInTracedCode(Rule):
@@ -632,7 +635,8 @@ class NumpyInTracedCode(Rule):
         inside a `tf.function` raises
         `NotImplementedError: numpy() is only available when eager execution is enabled.`, and
         `x.numpy()` on an argument raises
-        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'`. `np.asarray(t)` and
+        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'` (on a `tf.RaggedTensor`:
+        `ValueError: RaggedTensor.numpy() is only supported in eager mode.`). `np.asarray(t)` and
         `np.array(t)` of a graph tensor raise `NotImplementedError: Cannot convert a symbolic tf.Tensor
         (x:0) to a numpy array. This error may indicate that you're trying to pass a Tensor to a NumPy
         call, which is not supported.` in a `tf.function`, a `Dataset.map` function and under Keras 3 and
@@ -688,6 +692,8 @@ class NumpyInTracedCode(Rule):
                     continue
                 if {v.kind for v in model.values_of(receiver)} & _VARIABLE_KINDS:
                     error = _EAGER_ONLY_ERROR
+                elif isinstance(receiver, ast.Name) and tensor_checked(model, receiver, func, _RAGGED_TYPES):
+                    error = "ValueError: RaggedTensor.numpy() is only supported in eager mode."
                 else:
                     error = "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'"
                 message = (

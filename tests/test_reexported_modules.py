@@ -4,11 +4,12 @@ only through them (fixtures/projects/reexported_tf)."""
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 
 from flake8_tfv.analyze import Settings, analyze
 from flake8_tfv.model import project as project_module
-from flake8_tfv.model.imports import ImportMap
+from flake8_tfv.model.imports import ImportMap, optional_imports
 from flake8_tfv.model.semantic import SemanticModel
 from flake8_tfv.text import SourceText
 
@@ -41,7 +42,10 @@ def test_guarded_import_and_plain_reexport_resolve_to_tensorflow():
 
 def test_only_a_function_returning_one_module_or_none_makes_an_alias():
     model = _model("guarded")
-    assert project_module.module_aliases(model) == {"tf": "tensorflow"}  # not `backend`, not `reassigned`
+    assert optional_imports(model.tree) == {"tf": "tensorflow"}  # not `backend`, not `reassigned`
+    # The module itself reads `tf.x` as TensorFlow's too.
+    assert model.imports.aliases["tf"] == "tensorflow"
+    assert "backend" not in model.imports.aliases and "reassigned" not in model.imports.aliases
     tokenize = _model("tokenize")
     decorators = {
         node.name: tokenize.qualified_name(node.decorator_list[0])
@@ -66,3 +70,42 @@ def test_without_cross_module_facts_each_file_is_read_alone():
     tokenize = (APP / "tokenize.py").read_text(encoding="utf-8")
     found = {(d.code, d.line) for d in analyze(tokenize, settings=one_file, filename=str(APP / "tokenize.py"))}
     assert ("TFV306", 22) not in found  # `@tf.function` is not known to be TensorFlow's here
+
+
+def test_optional_imports_only_for_names_nothing_else_binds():
+    tree = ast.parse(textwrap.dedent('''
+        import numpy as np
+
+        def try_tf():
+            try:
+                import tensorflow as _tf
+            except ImportError:
+                return None
+            return _tf
+
+        def try_keras():
+            import keras
+            return keras
+
+        def shadowed():
+            import tensorflow as _tf
+            _tf = np
+            return _tf
+
+        tf = try_tf()
+        if tf is None:
+            tf = None
+        keras_module = try_keras()
+        twice = try_tf()
+        twice = try_keras()
+        looped = try_tf()
+        for looped in range(2):
+            pass
+        declared = try_tf()
+        renamed = shadowed()
+
+        def rebind():
+            global declared
+            declared = np
+    '''))
+    assert optional_imports(tree) == {"tf": "tensorflow", "keras_module": "keras"}

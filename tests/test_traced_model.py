@@ -212,3 +212,49 @@ def test_trace_timing_when_the_loop_makes_the_function_anew():
     writes = [n for n in ast.walk(model.tree) if isinstance(n, ast.Assign) and n.targets[0].id == "SIZE"][1:]
     assert [timing.may_run_after_trace(w, model.trace_reason(functions[name]))
             for w, name in zip(sorted(writes, key=lambda n: n.lineno), ["scale", "double", "triple"])] == [False, False, True]
+
+
+def test_with_statements_enter_and_exit_their_context_manager():
+    model = model_of("""
+        import tensorflow as tf
+
+        class Scope:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+        class AsyncScope:
+            async def __aenter__(self):
+                return self
+
+            async def __aexit__(self, *exc):
+                return False
+
+            def __enter__(self):
+                return self
+
+        scope = Scope()
+
+        @tf.function
+        def step(x):
+            with scope, tf.name_scope("step"):
+                return x
+
+        async def serve():
+            async with AsyncScope():
+                pass
+    """)
+    graph = model.call_graph
+    scope, async_scope = graph.classes[0], graph.classes[1]
+    for name in ("__enter__", "__exit__"):
+        reason = model.trace_reason(graph.method(scope, name))
+        assert reason.explain() == f"traced via `step` -> `Scope.{name}`, where `step` is decorated with @tf.function"
+    assert model.trace_reason(graph.method(async_scope, "__enter__")) is None
+    with_stmt, async_with = graph.withs[0], graph.withs[1]
+    assert isinstance(async_with, ast.AsyncWith)
+    assert [m.name for m in graph.entered(async_with)] == ["__aenter__", "__aexit__"]
+    assert [m.name for m in graph.entered(with_stmt)] == ["__enter__", "__exit__"]
+    assert graph.sites(graph.method(scope, "__exit__")) == [with_stmt]
+    assert graph.sites(graph.method(async_scope, "__enter__")) == []

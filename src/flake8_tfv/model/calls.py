@@ -1,7 +1,9 @@
 """Which functions of this file a call may run, and where each function is called from.
 
 Traced-code detection follows these edges into callees ("traced via `step` -> `helper`"), and
-the trace-timing questions of the TFV3xx rules follow them back to the callers.
+the trace-timing questions of the TFV3xx rules follow them back to the callers. A `with`
+statement is a call site too: it runs the `__enter__` and `__exit__` of its context manager
+(measured in TF 2.21: once each per trace when the `with` is in a `tf.function`).
 """
 from __future__ import annotations
 
@@ -18,18 +20,32 @@ if TYPE_CHECKING:
 class CallGraph:
     def __init__(self, model: "SemanticModel"):
         self.model = model
-        self._sites: dict[int, list[ast.Call]] | None = None
+        self._sites: dict[int, list[ast.AST]] | None = None
         # The model's one walk of the tree (with its parent map) gives everything this looks through.
         self.calls: list[ast.Call] = model.nodes_of(ast.Call)
         self.functions: list[ast.AST] = model.nodes_of(ast.FunctionDef)  # defs and lambdas
         self.classes: list[ast.ClassDef] = model.nodes_of(ast.ClassDef)
         self.assigns: list[ast.Assign] = model.nodes_of(ast.Assign)
+        self.withs: list[ast.With] = model.nodes_of(ast.With)  # and async with
 
     # ---- call -> functions ------------------------------------------------------------------
 
     def targets(self, call: ast.Call) -> list[ast.AST]:
         """The functions and methods defined in this file that `call` may run."""
         return self.function_values(call.func) or self._method_targets(call.func)
+
+    def entered(self, stmt: ast.With | ast.AsyncWith) -> list[ast.AST]:
+        """The `__enter__` and `__exit__` methods (`__aenter__`/`__aexit__` for `async with`) of
+        this file's classes that a with statement runs: `with C(...):`, `with obj:`."""
+        names = ("__aenter__", "__aexit__") if isinstance(stmt, ast.AsyncWith) else ("__enter__", "__exit__")
+        found: list[ast.AST] = []
+        for item in stmt.items:
+            for cls in self.instance_classes(item.context_expr):
+                for name in names:
+                    method = self.method(cls, name)
+                    if method is not None and method not in found:
+                        found.append(method)
+        return found
 
     def function_values(self, expr: ast.AST) -> list[ast.AST]:
         """Function definitions (or lambdas) that `expr` may evaluate to."""
@@ -80,13 +96,17 @@ class CallGraph:
 
     # ---- function -> calls ------------------------------------------------------------------
 
-    def sites(self, func: ast.AST) -> list[ast.Call]:
-        """Every call in this file that may run `func`, in source order."""
+    def sites(self, func: ast.AST) -> list[ast.Call | ast.With | ast.AsyncWith]:
+        """Every call (or with statement, for `__enter__`/`__exit__`) in this file that may run
+        `func`, in source order."""
         if self._sites is None:
-            index: dict[int, list[ast.Call]] = {}
+            index: dict[int, list[ast.AST]] = {}
             for node in self.calls:
                 for target in self.targets(node):
                     index.setdefault(id(target), []).append(node)
+            for stmt in self.withs:
+                for target in self.entered(stmt):
+                    index.setdefault(id(target), []).append(stmt)
             for calls in index.values():
                 calls.sort(key=lambda c: (c.lineno, c.col_offset))
             self._sites = index

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .walk import statements_breadth_first
+from .walk import block_children, own_returns, statements_breadth_first
 
 # Top-level packages whose import makes a file worth analysing.
 TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
@@ -61,6 +61,7 @@ class ImportMap:
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
         self._nodes: list[ast.AST] = []  # the import statements, in the order they were read
+        self._returned: dict[str, str] = {}  # module globals bound to an imported module (optional_imports)
 
     @classmethod
     def from_tree(cls, tree: ast.AST, package: str | None = None) -> "ImportMap":
@@ -68,6 +69,8 @@ class ImportMap:
         relative imports stay unresolved."""
         imports = cls()
         imports._nodes = [n for n in statements_breadth_first(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        if isinstance(tree, ast.Module) and any(n.col_offset for n in imports._nodes):
+            imports._returned = optional_imports(tree)
         imports._read(package)
         return imports
 
@@ -75,6 +78,7 @@ class ImportMap:
         """The same imports with relative ones resolved in `package`, without walking the tree again."""
         imports = type(self)()
         imports._nodes = self._nodes
+        imports._returned = self._returned
         imports._read(package)
         return imports
 
@@ -94,6 +98,8 @@ class ImportMap:
                 for alias in node.names:
                     if alias.name != "*":
                         self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
+        for name, module in self._returned.items():
+            self.aliases.setdefault(name, module)
 
     def uses_tensorflow(self, extra_roots: frozenset[str] = frozenset()) -> bool:
         roots = TF_PACKAGES | extra_roots
@@ -112,3 +118,99 @@ class ImportMap:
             return None
         parts.append(base)
         return canonical(".".join(reversed(parts)))
+
+
+def optional_imports(tree: ast.Module) -> dict[str, str]:
+    """Module globals that stand for a TensorFlow/Keras module although no import binds them:
+    `tf = try_import_tensorflow()`, where that function of this file imports the module and every
+    `return` of it gives that module or None (when it is None, `tf.x` fails at run time anyway).
+    Read from the statements alone, before the flow analysis, which needs the names resolved; a
+    name bound any other way at module level, or declared `global` in a function, is left out.
+    (Other modules read such names through their project facts.)"""
+    functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not functions:
+        return {}
+    statements = _module_statements(tree)
+    found: dict[str, str | None] = {}  # None: bound to different modules
+    for stmt in statements:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        value = stmt.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in functions:
+            module = None if value.args or value.keywords else _returned_module(functions[value.func.id])
+            name = stmt.targets[0].id
+            found[name] = module if found.get(name, module) == module else None
+    found = {name: module for name, module in found.items() if module is not None}
+    if not found:
+        return {}
+    for stmt in statements:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = stmt.value
+            if isinstance(value, ast.Constant) and value.value is None:
+                continue
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in functions:
+                continue
+        for name in _bound_names(stmt):
+            found.pop(name, None)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                found.pop(name, None)
+    return found
+
+
+def _module_statements(tree: ast.Module) -> list[ast.AST]:
+    """The module's own statements (inside `if`/`try`/`with` too), not those of its functions and classes."""
+    found: list[ast.AST] = []
+    todo = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        found.append(stmt)
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo.extend(block_children(stmt))
+    return found
+
+
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _bound_names(stmt: ast.AST) -> set[str]:
+    """Names a module-level statement binds itself (not through the statements it holds)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".", 1)[0] for a in stmt.names}
+    names = {stmt.name} if isinstance(stmt, ast.ExceptHandler) and stmt.name else set()
+    for field in stmt._fields:
+        value = getattr(stmt, field, None)
+        if field in _BLOCK_FIELDS or value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                names.update(n.id for n in ast.walk(item) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return names
+
+
+def _returned_module(func: ast.AST) -> str | None:
+    """The TensorFlow/Keras module that `func` imports and returns on every path that returns
+    something other than None."""
+    imported: dict[str, str] = {}
+    for stmt in statements_breadth_first(func):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                top = alias.name.split(".", 1)[0]
+                imported[alias.asname or top] = alias.name if alias.asname else top
+    # A name the function also assigns may hold something else when returned.
+    assigned = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    module = None
+    for node in own_returns(func):
+        value = node.value
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            continue
+        if not isinstance(value, ast.Name) or value.id not in imported or value.id in assigned:
+            return None
+        qualname = canonical(imported[value.id])
+        if qualname.split(".", 1)[0] not in TF_PACKAGES or module not in (None, qualname):
+            return None
+        module = qualname
+    return module

@@ -487,7 +487,7 @@ class Project:
     def module_alias(self, qualname: str, depth: int = 0) -> str | None:
         """`pkg.utils.tf` -> "tensorflow" when that name of a project module stands for an imported
         TensorFlow/Keras module: `import tensorflow as tf` there (a re-export, also through other
-        project modules), or `tf = try_import_tensorflow()` (see `module_aliases`). Only modules
+        project modules), or `tf = try_import_tensorflow()` (see `imports.optional_imports`). Only modules
         whose import statements name a TF package are read."""
         module, _, attr = qualname.rpartition(".")
         if not module or depth > 8:
@@ -534,7 +534,7 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
     from .eager import traced_conditions
     from .traced import calls_into_other_modules
 
-    aliases = {**model.imports.aliases, **module_aliases(model)}
+    aliases = dict(model.imports.aliases)  # with `tf = try_import_tensorflow()` (imports.optional_imports)
     facts = ModuleFacts(
         name,
         path,
@@ -561,59 +561,6 @@ def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:
         elif returns_variable(model, node):
             facts.factories.add(node.name)
     return facts
-
-
-def module_aliases(model: "SemanticModel") -> dict[str, str]:
-    """Module globals that stand for an imported TensorFlow/Keras module although no import binds
-    them: `tf = try_import_tensorflow()`, where every `return` of that function of this module
-    is one and the same imported TF module, or None (then `tf.x` fails at run time anyway, so
-    reading `tf` as the module is sound). Other modules read them as re-exports."""
-    found: dict[str, str] = {}
-    for key, bindings in model.module_scope.bindings.items():
-        if "." in key or key in model.imports.aliases:
-            continue
-        module = None
-        for binding in bindings:
-            value = getattr(binding.stmt, "value", None)
-            if binding.how != "assign" or not isinstance(binding.stmt, ast.Assign):
-                break
-            if isinstance(value, ast.Constant) and value.value is None:
-                continue
-            if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
-                break
-            functions = model.call_graph.function_values(value.func)
-            returned = _returned_module(model, functions[0]) if len(functions) == 1 else None
-            if returned is None or module not in (None, returned):
-                break
-            module = returned
-        else:
-            if module is not None:
-                found[key] = module
-    return found
-
-
-def _returned_module(model: "SemanticModel", func: ast.AST) -> str | None:
-    """The one TensorFlow/Keras module that every `return` of `func` gives, the others giving None."""
-    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    module = None
-    for node in own_returns(func):
-        if node.value is None:
-            continue
-        value = node.value
-        if isinstance(value, ast.Constant) and value.value is None:
-            continue
-        bindings = model.reaching(value) if isinstance(value, ast.Name) else ()
-        qualname = model.imports.qualified_name(value) if bindings else None
-        if (
-            not all(b.how == "import" for b in bindings)
-            or qualname is None
-            or qualname.split(".", 1)[0] not in TF_PACKAGES
-            or module not in (None, qualname)
-        ):
-            return None
-        module = qualname
-    return module
 
 
 def _class_conditions(model: "SemanticModel", node: ast.ClassDef) -> dict[str, bool | None]:

@@ -33,7 +33,7 @@ INIT_METHODS = frozenset(
 
 
 # Node kinds the model's one walk lists for the rules and the call graph.
-_INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name)
+_INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name, ast.With)
 
 
 class SemanticModel:
@@ -335,6 +335,7 @@ class SemanticModel:
         # Async defs and lambdas are listed with the defs.
         buckets = {kind: nodes[kind] for kind in _INDEXED}
         buckets[ast.AsyncFunctionDef] = buckets[ast.Lambda] = nodes[ast.FunctionDef]
+        buckets[ast.AsyncWith] = nodes[ast.With]
         fields_of, AST, list_type = _CHILD_FIELDS, ast.AST, list
         todo = deque([self.tree])
         popleft, append = todo.popleft, todo.append
@@ -355,8 +356,8 @@ class SemanticModel:
         self._parents = parents
 
     def nodes_of(self, kind: type) -> list:
-        """Every node of one of the _INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas),
-        in ast.walk order."""
+        """Every node of one of the _INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas;
+        ast.With: with and async with), in ast.walk order."""
         if self._parents is None:
             self._index()
         return self._nodes[kind]

@@ -132,8 +132,16 @@ class TraceTiming:
         func = model.enclosing_function(stmt)
         if func is None:
             return self._between_traces(stmt, None, reason)
-        if model.trace_reason(func) is not None:
-            return False  # runs while tracing: TFV304's concern, not a later write
+        traced = model.trace_reason(func)
+        if traced is not None:
+            # Runs while tracing: TFV304's concern, not a later write; unless traced code merely
+            # calls it (or enters it with `with`) and eager code of this file calls it too.
+            if traced.how != "called" or model.traced.get(id(func)) is None or depth >= _MAX_CALLER_DEPTH:
+                return False
+            eager_sites = [s for s in self.graph.sites(func) if model.trace_reason(s) is None]
+            return any(
+                self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in eager_sites
+            )
         if self.is_setup(func):
             return False
         if self.runs_before_own_call(func, reason):

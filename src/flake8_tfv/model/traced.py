@@ -4,8 +4,8 @@ Roots: `@tf.function` / `tf.function(f)` / `tf.function(jit_compile=True)(f)`; K
 `train_step`, `test_step`, `predict_step` of layers and models (and `call` of losses,
 `update_state`/`result` of metrics); functions passed to `Dataset.map/filter/...`; loss and metric
 functions passed to `model.compile`. Functions and methods of this file called from traced code
-are traced too, and so are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`)
-there. Functions handed to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is
+are traced too (a `with` statement calls its context manager's `__enter__` and `__exit__`), and so
+are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`) there. Functions handed to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is
 traced where the file turns tracing off (`tf.config.run_functions_eagerly(True)` at module level,
 `compile(run_eagerly=True)` for Keras).
 """
@@ -253,14 +253,18 @@ def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceR
             continue
         reason = traced[id(caller)]
         for node in _walk_traced(model, caller, eager):
-            if not isinstance(node, ast.Call):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                # Its context manager's `__enter__`/`__exit__` run while tracing (measured).
+                targets = [(t, "entered by a `with` in") for t in graph.entered(node)]
+            elif isinstance(node, ast.Call):
+                targets = [(t, "called from") for t in graph.targets(node)]
+                qualname = model.qualified_name(node.func) or ""
+                if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
+                    # tf.cond(pred, true_fn, false_fn), tf.map_fn(fn, ...), tf.while_loop(cond, body, ...)
+                    for arg in _function_arguments(node):
+                        targets.extend((t, f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in") for t in graph.function_values(arg))
+            else:
                 continue
-            targets = [(t, "called from") for t in graph.targets(node)]
-            qualname = model.qualified_name(node.func) or ""
-            if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
-                # tf.cond(pred, true_fn, false_fn), tf.map_fn(fn, ...), tf.while_loop(cond, body, ...)
-                for arg in _function_arguments(node):
-                    targets.extend((t, f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in") for t in graph.function_values(arg))
             for target, verb in targets:
                 if id(target) in traced or id(target) in eager or target is caller:
                     continue

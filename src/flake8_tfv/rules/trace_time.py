@@ -73,6 +73,74 @@ def outer_container(model: SemanticModel, expr: ast.AST) -> list | None:
     return bindings
 
 
+# Methods that take an entry off a list, deque or set again.
+_REMOVING_METHODS = frozenset({"pop", "popleft", "remove", "discard", "clear"})
+_ENTER_EXIT = {"__enter__": "__exit__", "__aenter__": "__aexit__"}
+_MAX_DEPTH = 4
+
+
+def _entered_through(model: SemanticModel, func: ast.AST, depth: int = 0) -> list[ast.AST] | None:
+    """The context managers' `__enter__` methods through which every traced path of this file
+    reaches `func` (`func` itself when it is one); None when some path does not go through one."""
+    if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.name in _ENTER_EXIT:
+        return [func] if isinstance(model.parent(func), ast.ClassDef) else None
+    reason = model.traced.get(id(func))
+    if reason is None or reason.how != "called" or depth >= _MAX_DEPTH:
+        return None  # a root of its own, or traced as code nested in one
+    sites = [s for s in model.call_graph.sites(func) if model.trace_reason(s) is not None]
+    if not sites:
+        return None
+    found: list[ast.AST] = []
+    for site in sites:
+        caller = model.enclosing_function(site)
+        entered = _entered_through(model, caller, depth + 1) if caller is not None else None
+        if entered is None:
+            return None
+        found.extend(e for e in entered if e not in found)
+    return found
+
+
+def _same_container(model: SemanticModel, expr: ast.AST, key: str, bindings: set[int]) -> bool:
+    return dotted_path(expr) == key and bool(bindings & {id(b) for b in model.reaching(expr)})
+
+
+def _takes_off(model: SemanticModel, func: ast.AST, key: str, bindings: set[int], depth: int = 0) -> bool:
+    """`func` (or a function of this file it calls) pops, removes or clears the container."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Attribute) and target.attr in _REMOVING_METHODS and _same_container(
+                model, target.value, key, bindings
+            ):
+                return True
+            if depth < _MAX_DEPTH and any(
+                _takes_off(model, callee, key, bindings, depth + 1) for callee in model.call_graph.targets(node)
+                if callee is not func
+            ):
+                return True
+        elif isinstance(node, ast.Delete):
+            if any(isinstance(t, ast.Subscript) and _same_container(model, t.value, key, bindings) for t in node.targets):
+                return True
+    return False
+
+
+def undone_on_exit(model: SemanticModel, call: ast.Call, func: ast.AST) -> bool:
+    """`stack.append(ctx)` reached only through a context manager's `__enter__` whose `__exit__`
+    takes an entry off the same container again: a stack pushed and popped within one trace (the
+    `with` runs both while tracing), which leaves nothing behind for later calls."""
+    receiver = call.func.value
+    key = dotted_path(receiver)
+    bindings = {id(b) for b in model.reaching(receiver)}
+    entered = _entered_through(model, func)
+    if not entered or key is None or not bindings:
+        return False
+    for enter in entered:
+        exit_method = model.call_graph.method(model.parent(enter), _ENTER_EXIT[enter.name])
+        if exit_method is None or not _takes_off(model, exit_method, key, bindings):
+            return False
+    return True
+
+
 class TraceTimeSideEffect(Rule):
     code = "TFV304"
     uses_tracing = True
@@ -95,7 +163,10 @@ class TraceTimeSideEffect(Rule):
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
-        and not reported. Logging calls are not reported. Code under `if tf.executing_eagerly():` (also the
+        and not reported. A context stack that a `with` in traced code pushes in its context manager's
+        `__enter__` (reached from this file only through `__enter__` methods) and pops again in the
+        matching `__exit__` is not reported: both run within the same trace, so nothing is left
+        behind. Logging calls are not reported. Code under `if tf.executing_eagerly():` (also the
         `else` of `if tf.inside_function():`, and a path chosen by a function that returns such a test,
         such as `if not in_tf_function():`) and functions passed to `tf.py_function` run eagerly and are
         not reported.
@@ -139,7 +210,7 @@ class TraceTimeSideEffect(Rule):
             where = describe(model, func)
             for node in own_nodes_of(model, func):
                 if isinstance(node, ast.Call):
-                    found = self.call_effect(node, where)
+                    found = self.call_effect(node, where, func)
                 elif isinstance(node, (ast.AugAssign, ast.Assign)):
                     found = self.store_effect(node, where, func)
                 else:
@@ -147,7 +218,7 @@ class TraceTimeSideEffect(Rule):
                 if found is not None and not eager_only(model, node, func):
                     yield found
 
-    def call_effect(self, call: ast.Call, where: str) -> Diagnostic | None:
+    def call_effect(self, call: ast.Call, where: str, traced: ast.AST) -> Diagnostic | None:
         model = self.model
         if is_builtin_call(model, call, "print"):
             if all(_is_static(a) for a in call.args) and not any(k.arg is None for k in call.keywords):
@@ -160,7 +231,7 @@ class TraceTimeSideEffect(Rule):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in ACCUMULATING_METHODS:
             bindings = outer_container(model, func.value)
-            if bindings is not None:
+            if bindings is not None and not undone_on_exit(model, call, traced):
                 key = dotted_path(func.value)
                 message = (
                     f"`{key}.{func.attr}(...)` in traced {where} changes `{key}` (defined outside, line "

@@ -548,6 +548,59 @@ MUTATING_METHODS = frozenset(
 _VARIABLE_KINDS = frozenset({Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT})
 # Calls that take a tensor where the code passed `x.numpy()`: dropping `.numpy()` keeps them working.
 _TENSOR_CONSUMING_BUILTINS = frozenset({"float", "int"})
+# NumPy functions that convert their first argument to an array: given a graph tensor while
+# TensorFlow traces, each raises NotImplementedError (measured in TF 2.21, also a list of them).
+_NUMPY_CONVERSIONS = frozenset(
+    {"numpy.asarray", "numpy.array", "numpy.asanyarray", "numpy.ascontiguousarray", "numpy.asfortranarray",
+     "numpy.asarray_chkfinite"}
+)
+_CONVERTED_KEYWORDS = ("a", "object")
+# `isinstance(x, tf.Tensor)` holds for a graph tensor while tracing; a `tf.Variable` is no `tf.Tensor`
+# (measured) but converts no better.
+_TENSOR_TYPES = frozenset({"tensorflow.Tensor", "tensorflow.compat.v1.Tensor", "tensorflow.Variable"})
+_RAGGED_TYPES = frozenset({"tensorflow.RaggedTensor"})
+_SYMBOLIC_ERROR = (
+    "NotImplementedError: Cannot convert a symbolic tf.Tensor (...) to a numpy array. This error may indicate "
+    "that you're trying to pass a Tensor to a NumPy call, which is not supported."
+)
+_EAGER_ONLY_ERROR = "NotImplementedError: numpy() is only available when eager execution is enabled."
+
+
+def tensor_checked(model: SemanticModel, name: ast.Name, func: ast.AST, types: frozenset[str] = _TENSOR_TYPES) -> bool:
+    """`name` is read where `isinstance(name, tf.Tensor)` (also `and`-joined with other tests, or
+    with a tuple of tensor types; or another of `types`) held, in `func`, with nothing rebinding it
+    in between."""
+    reaching = {id(b) for b in model.reaching(name)}
+    child: ast.AST = name
+    for ancestor in model.ancestors(name):
+        if isinstance(ancestor, (ast.If, ast.IfExp)):
+            in_body = (
+                any(s is child for s in ancestor.body) if isinstance(ancestor, ast.If) else ancestor.body is child
+            )
+            if in_body and _checks_tensor(model, ancestor.test, name.id, reaching, types):
+                return True
+        if ancestor is func:
+            return False
+        child = ancestor
+    return False
+
+
+def _checks_tensor(model: SemanticModel, test: ast.AST, name: str, reaching: set[int], types: frozenset[str]) -> bool:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_checks_tensor(model, part, name, reaching, types) for part in test.values)
+    if not (
+        isinstance(test, ast.Call)
+        and is_builtin_call(model, test, "isinstance")
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+        and test.args[0].id == name
+    ):
+        return False
+    if {id(b) for b in model.reaching(test.args[0])} != reaching:
+        return False
+    checked = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+    return bool(checked) and all(model.qualified_name(t) in types for t in checked)
+
 
 
 class NumpyInTracedCode(Rule):
@@ -556,26 +609,40 @@ class NumpyInTracedCode(Rule):
     # In traced code `.numpy()` raises before any tape could lose the gradient.
     supersedes = ("TFV403",)
     name = "numpy-in-traced-code"
-    summary = "`.numpy()` is called on a tensor or variable inside traced code."
+    summary = "`.numpy()` or `np.asarray(...)` / `np.array(...)` of a tensor or variable inside traced code."
     what = """
         Finds `x.numpy()` inside traced code (`@tf.function`, Keras `call`/`train_step`,
         `Dataset.map` functions, and what they call) when `x` is a variable, a parameter of the
-        traced function (a symbolic tensor while tracing), or a tensor computed in it.
+        traced function (a symbolic tensor while tracing), or a tensor computed in it; and
+        `np.asarray(x)`, `np.array(x)`, `np.asanyarray(x)`, `np.ascontiguousarray(x)`,
+        `np.asfortranarray(x)`, `np.asarray_chkfinite(x)` there when `x` is known to be a variable or a
+        graph tensor: a TensorFlow op's result (or arithmetic on one, an item of one, a list of them),
+        or a parameter read under `if isinstance(x, tf.Tensor):`.
 
         Precision decisions: `.numpy()` on an eager tensor captured from outside (`t = tf.constant(3.)`
         at module level) is not reported: it works while tracing (measured: returns 6.0 for `t.numpy() * 2`),
         though the value is frozen. Receivers of unknown origin (`self.model(x).numpy()`) are not
         reported. Code under `if tf.executing_eagerly():` (also the `else` of `if tf.inside_function():`,
         and a path chosen by a function that returns such a test, such as `if not in_tf_function():`)
-        and functions passed to `tf.py_function` are not reported.
+        and functions passed to `tf.py_function` are not reported. A NumPy conversion of a value of
+        unknown kind is not reported: a parameter may be a Python number or list (`np.asarray(factor)`
+        works while tracing then), so a parameter counts only where an `isinstance(x, tf.Tensor)` test
+        holds; nor is one of a tensor captured from eager code (it converts, measured), or of a
+        Python list of numbers, or of a static shape.
     """
     why = """
         There are no NumPy values while a graph is traced. Measured in TF 2.21: `v.assign(v.numpy() + 2)`
         inside a `tf.function` raises
         `NotImplementedError: numpy() is only available when eager execution is enabled.`, and
         `x.numpy()` on an argument raises
-        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'`. Keras `fit` traces
-        `train_step` and `call`, so code that worked when called eagerly fails there.
+        `AttributeError: 'SymbolicTensor' object has no attribute 'numpy'` (on a `tf.RaggedTensor`:
+        `ValueError: RaggedTensor.numpy() is only supported in eager mode.`). `np.asarray(t)` and
+        `np.array(t)` of a graph tensor raise `NotImplementedError: Cannot convert a symbolic tf.Tensor
+        (x:0) to a numpy array. This error may indicate that you're trying to pass a Tensor to a NumPy
+        call, which is not supported.` in a `tf.function`, a `Dataset.map` function and under Keras 3 and
+        tf_keras `fit` (a model's `call`, a metric's `update_state`); of a variable, the `numpy()` error
+        above. Keras `fit` traces `train_step` and `call`, so code that worked when called eagerly (or
+        with `run_eagerly=True`, measured) fails there.
     """
     example = """
         import tensorflow as tf
@@ -599,7 +666,8 @@ class NumpyInTracedCode(Rule):
         Unsafe: `.numpy()` is dropped where the value goes straight into TensorFlow (a `tf.` op, a
         variable's `assign*`, `tf.print`, arithmetic inside them, or `float()`/`int()`, which autograph
         turns into casts), so the tensor is used instead of a NumPy copy. The result is a tensor where
-        the code had a NumPy value. Elsewhere (NumPy functions, Python logic) there is no fix.
+        the code had a NumPy value. Elsewhere (NumPy functions, Python logic) and for `np.asarray(...)`
+        and the other conversions there is no fix.
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -607,19 +675,25 @@ class NumpyInTracedCode(Rule):
         for func in traced_functions(model):
             where = describe(model, func)
             for node in own_nodes_of(model, func):
+                if not isinstance(node, ast.Call):
+                    continue
                 if not (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
+                    isinstance(node.func, ast.Attribute)
                     and node.func.attr == "numpy"
                     and not node.args
                     and not node.keywords
                 ):
+                    found = self.conversion(node, func, where)
+                    if found is not None:
+                        yield found
                     continue
                 receiver = node.func.value
                 if not self.symbolic(receiver) or eager_only(model, node, func) or in_init_scope(model, node, func):
                     continue
                 if {v.kind for v in model.values_of(receiver)} & _VARIABLE_KINDS:
-                    error = "NotImplementedError: numpy() is only available when eager execution is enabled."
+                    error = _EAGER_ONLY_ERROR
+                elif isinstance(receiver, ast.Name) and tensor_checked(model, receiver, func, _RAGGED_TYPES):
+                    error = "ValueError: RaggedTensor.numpy() is only supported in eager mode."
                 else:
                     error = "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'"
                 message = (
@@ -627,6 +701,71 @@ class NumpyInTracedCode(Rule):
                     f"TensorFlow traces, and it raises \"{error}\"; keep the computation in TensorFlow ops"
                 )
                 yield self.diagnostic(node, message, self.drop_fix(node, receiver))
+
+    # ---- np.asarray(t) and the like -------------------------------------------------------------
+
+    def conversion(self, call: ast.Call, func: ast.AST, where: str) -> Diagnostic | None:
+        """`np.asarray(t)` / `np.array(t)` of a value known to be a graph tensor or a variable."""
+        model = self.model
+        if model.qualified_name(call.func) not in _NUMPY_CONVERSIONS:
+            return None
+        converted = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in _CONVERTED_KEYWORDS), None)
+        if converted is None or isinstance(converted, ast.Starred):
+            return None
+        made = self.graph_value(converted, func)
+        if made is None or eager_only(model, call, func) or in_init_scope(model, call, func):
+            return None
+        error = _EAGER_ONLY_ERROR if made == "variable" else _SYMBOLIC_ERROR
+        name = self.text(call.func)
+        text = self.text(converted)
+        shown = f"{name}({text})" if "\n" not in text and len(text) <= 30 else f"{name}(...)"
+        message = (
+            f"`{shown}` in traced {where} converts {'a variable' if made == 'variable' else 'a graph tensor'} to a "
+            f"NumPy array: there are no NumPy values while TensorFlow traces, and it raises \"{error}\"; keep the "
+            f"computation in TensorFlow ops"
+        )
+        return self.diagnostic(call, message)
+
+    def graph_value(self, expr: ast.AST, func: ast.AST, depth: int = 0) -> str | None:
+        """"variable" or "tensor" when `expr` is known to be one made or read while tracing: a
+        variable, a TensorFlow op's result, arithmetic on one, an item of one, a list of them, or a
+        name bound only to such values in traced code (a parameter only under `if isinstance(p,
+        tf.Tensor):`). A value of unknown kind, or one captured from eager code, is None."""
+        model = self.model
+        if {v.kind for v in model.values_of(expr)} & _VARIABLE_KINDS:
+            return "variable"
+        if depth > 4:
+            return None
+        if isinstance(expr, ast.Call):
+            qualname = model.qualified_name(expr.func)
+            known = qualname is not None and api.classify_call(qualname) in (Kind.TENSOR, Kind.TENSOR_LIST)
+            return "tensor" if known else None
+        if isinstance(expr, ast.BinOp):
+            if isinstance(expr.op, ast.Mod) and not self.graph_value(expr.left, func, depth + 1):
+                return None  # `"%s" % t` formats a string
+            found = self.graph_value(expr.left, func, depth + 1) or self.graph_value(expr.right, func, depth + 1)
+            return "tensor" if found else None
+        if isinstance(expr, ast.UnaryOp) and not isinstance(expr.op, ast.Not):
+            return "tensor" if self.graph_value(expr.operand, func, depth + 1) else None
+        if isinstance(expr, ast.Subscript):
+            return "tensor" if self.graph_value(expr.value, func, depth + 1) else None
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            found = [self.graph_value(e, func, depth + 1) for e in expr.elts]
+            return "tensor" if expr.elts and any(found) else None
+        if isinstance(expr, ast.Name):
+            bindings = list(model.reaching(expr))
+            if not bindings or any(model.trace_reason(b.stmt) is None for b in bindings):
+                return None  # captured from eager code: an EagerTensor converts fine
+            for binding in bindings:
+                if binding.how == "param":
+                    if not tensor_checked(model, expr, func):
+                        return None
+                    continue
+                value = getattr(binding.stmt, "value", None)
+                if binding.how not in ("assign", "annassign") or value is None or not self.graph_value(value, func, depth + 1):
+                    return None
+            return "tensor"
+        return None
 
     def symbolic(self, expr: ast.AST, depth: int = 0) -> bool:
         """A variable, or a tensor made while tracing (a traced function's parameter or an op's result)."""

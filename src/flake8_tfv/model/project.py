@@ -159,6 +159,9 @@ class Project:
         roots = [root / s for s in src] if src else [root / "src", root]
         self.src_roots = tuple(r for r in roots if r.is_dir())
         self._facts: dict[str, tuple[float, ModuleFacts | None]] = {}
+        # Modules whose file was checked unchanged since the current file began (begin_file): the
+        # rest of that file's questions about them skip the stat (issue 6: a file asks ~50).
+        self._checked: dict[str, ModuleFacts | None] = {}
         self._building: set[str] = set()
         self._callers: dict[tuple[str, frozenset[str]], dict] = {}
         self._files: list[Path] | None = None
@@ -256,6 +259,7 @@ class Project:
         facts while this file is analysed: called with the model, it returns (findings,
         candidates) or None, and its `key` says which settings they were found with."""
         self._analyser = analyser
+        self._checked.clear()
         self._deadline = time.monotonic() + BUDGET_SECONDS
         self.dependencies = Dependencies()
         self._recording = [self.dependencies]
@@ -271,6 +275,10 @@ class Project:
         if self._deadline is not None and time.monotonic() > self._deadline:
             self._note(Dependencies(complete=False))
             return None
+        if name in self._checked:
+            facts = self._checked[name]
+            self._note(facts.dependencies if facts is not None else Dependencies(files={self.module_file(name)}))
+            return facts
         path = self.module_file(name)
         if path is None:
             self._note(Dependencies(missing={name}))
@@ -283,6 +291,7 @@ class Project:
         cached = self._facts.get(name)
         if cached is not None and cached[0] == mtime:
             self._note(cached[1].dependencies if cached[1] is not None else Dependencies(files={path}))
+            self._checked[name] = cached[1]
             return cached[1]
         self._building.add(name)
         building = Dependencies(files={path})
@@ -295,6 +304,7 @@ class Project:
         if facts is not None:
             facts.dependencies = building
         self._facts[name] = (mtime, facts)
+        self._checked[name] = facts
         self._note(building)
         return facts
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .collector import no_collection_while_analysing, settle_after_file
+from .collector import no_collection_while_analysing
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
 from .model.imports import names_tf_package
@@ -99,11 +99,8 @@ def analyze(
     does not parse; an error inside the linter becomes one TFV000 finding instead of a crash."""
     if not might_use_tensorflow(text, settings):
         return []
-    try:
-        with no_collection_while_analysing():
-            return _analyze(text, tree, settings, filename, lines)
-    finally:
-        settle_after_file()
+    with no_collection_while_analysing():
+        return _analyze(text, tree, settings, filename, lines)
 
 
 def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None) -> list[Diagnostic]:

@@ -5,6 +5,7 @@ import ast
 from typing import Iterator
 
 from . import __version__
+from .collector import settle_after_file
 from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, analyze
 
 
@@ -49,5 +50,7 @@ class Plugin:
             return
         except SourceError:  # flake8 reports E999 for files it could not parse
             return
+        finally:
+            settle_after_file()
         for diag in diagnostics:
             yield diag.line, diag.col, f"{diag.code} {diag.message}", type(self)

@@ -10,12 +10,17 @@ import pytest
 
 from fixture_files import fixture_files, fixture_id
 from flake8_tfv.model import ImportMap, SemanticModel
-from flake8_tfv.model.traced import as_if_called_from_traced_code
+from flake8_tfv.model.traced import TraceReason
 from flake8_tfv.rules import all_rules
 from flake8_tfv.text import SourceText
 
 NOT_TRACING = [r for r in all_rules() if not r.uses_tracing]
 TRACING = [r for r in all_rules() if r.uses_tracing]
+
+
+def _traced_from_elsewhere(functions) -> list[tuple]:
+    """Each of `functions` as if traced code in another module called it."""
+    return [(node, TraceReason("called", "called from traced code in another module", node, (node.name,))) for node in functions]
 
 
 def _report(model: SemanticModel, rules) -> list[tuple]:
@@ -33,7 +38,7 @@ def test_rules_without_the_flag_ignore_tracing(path: Path):
     model = _model(path)
     before = _report(model, NOT_TRACING)
     functions = [f for f in model.nodes_of(ast.FunctionDef) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    model.retrace(as_if_called_from_traced_code(model, functions))
+    model.retrace(_traced_from_elsewhere(functions))
     assert _report(model, NOT_TRACING) == before
 
 
@@ -44,6 +49,6 @@ def test_the_flag_is_not_on_every_rule_nor_on_none():
     for path in fixture_files():
         model = _model(path)
         before = _report(model, TRACING)
-        model.retrace(as_if_called_from_traced_code(model, [f for f in model.tree.body if isinstance(f, ast.FunctionDef)]))
+        model.retrace(_traced_from_elsewhere([f for f in model.tree.body if isinstance(f, ast.FunctionDef)]))
         changed |= {finding[0] for finding in set(_report(model, TRACING)) ^ set(before)}
     assert changed, "tracing every module-level function changed no finding of the flagged rules"

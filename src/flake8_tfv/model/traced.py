@@ -326,14 +326,6 @@ def untraced_module_functions(model: "SemanticModel") -> list[ast.AST]:
     ]
 
 
-def as_if_called_from_traced_code(model: "SemanticModel", functions: list[ast.AST]) -> list[tuple[ast.AST, TraceReason]]:
-    """The hypothesis that each of `functions` is called from traced code in another module."""
-    return [
-        (node, TraceReason("called", "called from traced code in another module", node, (_short(model, node.name),)))
-        for node in functions
-    ]
-
-
 def external_callers(model: "SemanticModel", functions: list[ast.AST]) -> list[tuple[ast.AST, TraceReason]]:
     """Which of `functions` traced code in other project modules calls, and why (one module hop)."""
     if model.project is None or not model.module_name:

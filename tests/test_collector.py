@@ -35,8 +35,9 @@ def test_what_is_alive_after_a_file_is_frozen():
     assert gc.get_freeze_count() >= len(kept)
 
 
-def test_cycles_frozen_alive_are_freed_by_the_next_sweep():
-    collector._files_since_sweep = 0
+def test_cycles_frozen_alive_are_freed_by_the_next_sweep(monkeypatch):
+    monkeypatch.setattr(collector, "_files_since_sweep", 0)
+    monkeypatch.setattr(collector, "_files_per_sweep", 3)
     alive = _cycle()
     cycle = weakref.ref(alive)
     # Frozen while still referenced here, then dropped: full collections no longer see it ...
@@ -44,10 +45,26 @@ def test_cycles_frozen_alive_are_freed_by_the_next_sweep():
     del alive
     gc.collect()
     assert cycle() is not None
+    collector.settle_after_file()
+    assert cycle() is not None
     # ... until the sweep lets the frozen objects out for one complete collection.
-    for _ in range(collector._FILES_PER_SWEEP - 1):
-        collector.settle_after_file()
+    collector.settle_after_file()
     assert cycle() is None
+
+
+def test_sweeps_come_less_often_the_more_is_alive_per_new_object(monkeypatch):
+    kept = [_Node() for _ in range(200_000)]
+    gc.freeze()
+    monkeypatch.setattr(collector, "_files_since_sweep", 0)
+    monkeypatch.setattr(collector, "_files_per_sweep", 1)
+    monkeypatch.setattr(collector, "_after_sweep", gc.get_freeze_count())
+    collector.settle_after_file()  # a sweep after a file that made almost nothing
+    assert collector._files_per_sweep == collector._MAX_FILES_PER_SWEEP
+    monkeypatch.setattr(collector, "_files_per_sweep", 1)
+    more = [_Node() for _ in range(len(kept) * 4)]
+    collector.settle_after_file()  # a file that made four times what was alive
+    assert collector._files_per_sweep == collector._MIN_FILES_PER_SWEEP
+    assert more
 
 
 def test_a_host_that_disabled_the_collector_is_left_alone():

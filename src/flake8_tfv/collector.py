@@ -7,10 +7,10 @@ Two costs, both measured on the issue 6 corpus:
   pyflakes leaves reference cycles behind on every file, so it makes hundreds) scans them again:
   on tensorflow-cpu and tensorflow-probability, 206 full collections took 16 s with the plugin,
   against 5 s for flake8 alone. The plugin's `settle_after_file` moves what is alive into the
-  collector's permanent generation after each file, where full collections skip it, and every
-  `_FILES_PER_SWEEP` files lets it out again for one complete collection, so the cycles that
-  became garbage meanwhile (the host's included) are freed: memory stays bounded by the garbage
-  of that many files, not the whole run's. `tfv check` does without: it allocates with the
+  collector's permanent generation after each file, where full collections skip it, and lets it
+  out again for one complete collection whenever it has grown by half, so the cycles that became
+  garbage meanwhile (the host's included) are freed: memory stays within half as much again as
+  what is alive, not the whole run's garbage. `tfv check` does without: it allocates with the
   collector off and makes few full collections, and the sweeps cost it 3 s of 38 on the corpus.
 """
 from __future__ import annotations
@@ -18,8 +18,17 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
-_FILES_PER_SWEEP = 100
+# A sweep once the frozen objects have grown by about half of what was alive after the last one:
+# garbage frozen with the live objects stays within half as much again, and each sweep's cost
+# (scanning everything) is paid for by as many new objects, however large the kept facts grow.
+# Counting the frozen objects walks them all, so it is done only at a sweep, and the number of
+# files until the next is worked out from the growth per file seen since the last.
+_GROWTH_BEFORE_SWEEP = 0.5
+_MIN_FILES_PER_SWEEP = 50
+_MAX_FILES_PER_SWEEP = 1000
+_files_per_sweep = _MIN_FILES_PER_SWEEP
 _files_since_sweep = 0
+_after_sweep = 0
 
 
 @contextmanager
@@ -34,12 +43,18 @@ def no_collection_while_analysing():
 
 
 def settle_after_file() -> None:
-    global _files_since_sweep
+    global _files_per_sweep, _files_since_sweep, _after_sweep
     if not gc.isenabled():  # the host manages the collector itself
         return
-    _files_since_sweep += 1
-    if _files_since_sweep >= _FILES_PER_SWEEP:
-        _files_since_sweep = 0
-        gc.unfreeze()
-        gc.collect()
     gc.freeze()
+    _files_since_sweep += 1
+    if _files_since_sweep < _files_per_sweep:
+        return
+    growth_per_file = max(gc.get_freeze_count() - _after_sweep, 1) / _files_since_sweep
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    _after_sweep = gc.get_freeze_count()
+    _files_since_sweep = 0
+    wanted = int(_GROWTH_BEFORE_SWEEP * _after_sweep / growth_per_file)
+    _files_per_sweep = min(max(wanted, _MIN_FILES_PER_SWEEP), _MAX_FILES_PER_SWEEP)

@@ -17,7 +17,7 @@ from flake8_tfv import analyze as analyze_module
 from flake8_tfv.analyze import Settings, analyze
 from flake8_tfv.cli import main
 from flake8_tfv.model import project as project_module
-from flake8_tfv.model.bases_text import class_bases, has_class_with_bases, import_targets
+from flake8_tfv.model.bases_text import ImportStatements, class_bases, has_class_with_bases, mentions
 from flake8_tfv.model.imports import ImportMap
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "projects" / "unnamed_tf_base"
@@ -72,11 +72,18 @@ def test_text_scan_reads_bases_and_the_imports_that_bind_them():
         """
     )
     assert class_bases(text) == {"A": ["Base", "Generic", "abc.ABCMeta"], "B": ["app.blocks.Block"], "C": [], "D": []}
-    assert import_targets(text, "Base", "app") == ["app.layers.ProjectLayer"]
-    assert import_targets(text, "app", "app") == ["app"]
-    assert import_targets(text, "Generic", "app") == []
-    assert import_targets("from x import a, \\\n    Base\n", "Base", None) == ["x.Base"]
-    assert import_targets('"""\nimport Base into it\n"""\n', "Base", None) is None  # unread: the worst is assumed
+    imports = ImportStatements(text, "app")
+    assert imports.targets("Base") == ["app.layers.ProjectLayer"]
+    assert imports.targets("app") == ["app"]
+    assert imports.targets("Generic") == []
+    assert not imports.import_tf()
+    assert ImportStatements("from x import a, \\\n    Base\n", None).targets("Base") == ["x.Base"]
+    # An import-like line that does not parse: the worst is assumed.
+    assert ImportStatements('"""\nimport Base into it\n"""\n', None).targets("Base") is None
+    assert ImportStatements("from .a import *\nfrom b import c\n", "p").stars() == ["p.a"]
+    assert ImportStatements("from x import numpy_keras as keras  # tensorflow\n", None).import_tf() is False
+    assert ImportStatements("if True:\n    import tensorflow.compat.v2 as tf\n", None).import_tf()
+    assert mentions("x = Base\n", "Base") and not mentions("x.Base\nBases = 1\n", "Base")
     assert has_class_with_bases(text)
     assert not has_class_with_bases("class C:\n    pass\nclass D():\n    pass\n")
     assert not has_class_with_bases("x = 1\n")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from astroid import modutils
 
 from . import api
-from .bases_text import BUILTIN_NAMES, class_bases, import_targets, mentions, star_imports
+from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, mentions
 from .imports import TF_PACKAGES, canonical, names_tf_package
 from .values import Kind, Value, ValueSet
 from .walk import own_returns, statements_breadth_first
@@ -464,13 +464,12 @@ class Project:
         imported from a project module that names TensorFlow or Keras, or leads to one through its
         own imports and bases. An over-approximation of subclasses_tf_class, and its cheap part:
         it keeps the files that subclass plain project classes from being parsed."""
-        targets: dict[str, list[str] | None] = {}
+        imports = None
         for bases in class_bases(text).values():
             for base in bases:
                 root, _, rest = base.partition(".")
-                if root not in targets:
-                    targets[root] = import_targets(text, root, package)
-                found = targets[root]
+                imports = imports or ImportStatements(text, package)
+                found = imports.targets(root)
                 if found is None:
                     return True
                 if any(self._may_be_tf_class(f"{t}.{rest}" if rest else t, set()) for t in found):
@@ -492,7 +491,7 @@ class Project:
 
     def _may_be_tf_class(self, qualname: str, visiting: set[str]) -> bool:
         """Whether a name may stand for a TF class, read from the texts of the project modules on
-        the way: True for a module that names TensorFlow, and for what the scan cannot follow."""
+        the way: True for a module that imports TensorFlow, and for what the scan cannot follow."""
         if _is_tf_class(qualname):
             return True
         if qualname in visiting:
@@ -511,7 +510,7 @@ class Project:
         else:
             return False  # the top package itself: not a class
         info = self._module_text(module, path)
-        if info is None or info.names_tf:
+        if info is None or info.imports_tf:
             return True  # unreadable (the facts will say unknown), or the facts must tell
         attr, rest = parts[cut], parts[cut + 1 :]
         targets = info.targets(attr)
@@ -521,9 +520,15 @@ class Project:
             return True
         statements = info.classes.get(attr)
         if statements is None:
-            # Bound some other way (an assignment, a star import): unknown, unless the import
-            # statements were all there is or the module never names it (a missing submodule).
-            return not targets and info.may_bind(attr)
+            if targets:
+                return False
+            if info.mentions(attr):
+                return True  # bound some other way (an assignment, a def): unknown
+            # Not named in the module: a star import binds it, or nothing does (a missing submodule).
+            stars = info.stars()
+            if stars is None:
+                return True
+            return any(self._may_be_tf_class(".".join([star, attr, *rest]), visiting) for star in stars)
         if rest:
             return True  # a class nested in the class
         for base in statements:
@@ -650,24 +655,31 @@ def _is_tf_class(qualname: str) -> bool:
 
 
 class _ModuleText:
-    """What Project._may_be_tf_class reads of a module: whether it names TensorFlow, its class
-    statements' bases, and (asked by name, then kept) what its imports bind a name to."""
+    """What Project._may_be_tf_class reads of a module: whether it imports TensorFlow, its class
+    statements' bases, what its imports bind a name to, and whether it names a name at all."""
 
     def __init__(self, text: str, package: str | None):
-        self.names_tf = names_tf_package(text)
-        self.classes = {} if self.names_tf else class_bases(text)
-        self._text = None if self.names_tf else text
-        self._stars = not self.names_tf and star_imports(text)
-        self._package = package
+        self.imports = ImportStatements(text, package)
+        self.imports_tf = names_tf_package(text) and self.imports.import_tf()
+        self.classes = {} if self.imports_tf else class_bases(text)
+        self._text = "" if self.imports_tf else text
+        self._stars: list[str] | None | bool = False  # not read yet
         self._targets: dict[str, list[str] | None] = {}
+        self._mentions: dict[str, bool] = {}
 
-    def may_bind(self, name: str) -> bool:
-        """Whether the module may bind `name` other than by a class or import statement."""
-        return self._stars or mentions(self._text, name)
+    def mentions(self, name: str) -> bool:
+        if name not in self._mentions:
+            self._mentions[name] = mentions(self._text, name)
+        return self._mentions[name]
+
+    def stars(self) -> list[str] | None:
+        if self._stars is False:
+            self._stars = self.imports.stars()
+        return self._stars
 
     def targets(self, name: str) -> list[str] | None:
         if name not in self._targets:
-            self._targets[name] = import_targets(self._text, name, self._package)
+            self._targets[name] = self.imports.targets(name)
         return self._targets[name]
 
 

@@ -89,6 +89,15 @@ def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bo
     return any(re.search(rf"(?<![\w.]){re.escape(root)}(?!\w)", text) for root in roots)
 
 
+def may_subclass_project_layer(text: str, settings: Settings, filename: str) -> bool:
+    """For a text that fails `might_use_tensorflow`: whether a base of its classes may lead to a
+    project's layer (the scan `analyze` runs before it parses such a file)."""
+    if not settings.cross_module or not has_class_with_bases(text):
+        return False
+    project = project_for(filename, settings.src)
+    return project is not None and project.may_subclass_tf_class(text, project.package_of(Path(filename)))
+
+
 def analyze(
     text: str,
     tree: ast.Module | None = None,
@@ -118,7 +127,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
             project.begin_file(_Analyser(settings, rules))
     package = project.package_of(Path(filename)) if project is not None else None
     if not named and (project is None or not project.may_subclass_tf_class(text, package)):
-        return []
+        return []  # no base of its classes can lead to TensorFlow: not even parsed
     if project is not None and module_name:
         analysed = project.analysed(module_name, text, (settings, tuple(rules)))
         if analysed is not None and not (analysed.candidates and project.traced_callers(module_name, analysed.candidates)):

@@ -461,9 +461,9 @@ class Project:
 
     def may_subclass_tf_class(self, text: str, package: str | None) -> bool:
         """From texts alone (no parse, no facts): whether a class statement of `text` has a base
-        imported from a project module that names TensorFlow or Keras, or leads to one through its
-        own imports and bases. An over-approximation of subclasses_tf_class, and its cheap part:
-        it keeps the files that subclass plain project classes from being parsed."""
+        imported from a project module that imports TensorFlow or Keras, or leads to one through
+        its own imports and bases. An over-approximation of subclasses_tf_class, and its cheap
+        part: it keeps the files that subclass plain classes from being parsed."""
         imports = None
         for bases in class_bases(text).values():
             for base in bases:

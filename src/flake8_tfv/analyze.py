@@ -12,6 +12,7 @@ from typing import Iterable
 from .collector import no_collection_while_analysing
 from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
+from .model.bases_text import has_class_with_bases
 from .model.imports import names_tf_package
 from .model.project import project_for
 from .model.traced import external_callers, untraced_module_functions
@@ -88,6 +89,15 @@ def might_use_tensorflow(text: str, settings: Settings = DEFAULT_SETTINGS) -> bo
     return any(re.search(rf"(?<![\w.]){re.escape(root)}(?!\w)", text) for root in roots)
 
 
+def may_subclass_project_layer(text: str, settings: Settings, filename: str) -> bool:
+    """For a text that fails `might_use_tensorflow`: whether a base of its classes may lead to a
+    project's layer (the scan `analyze` runs before it parses such a file)."""
+    if not settings.cross_module or not has_class_with_bases(text):
+        return False
+    project = project_for(filename, settings.src)
+    return project is not None and project.may_subclass_tf_class(text, project.package_of(Path(filename)))
+
+
 def analyze(
     text: str,
     tree: ast.Module | None = None,
@@ -97,13 +107,15 @@ def analyze(
 ) -> list[Diagnostic]:
     """All findings of the selected rules, sorted by position. Raises SourceError when the text
     does not parse; an error inside the linter becomes one TFV000 finding instead of a crash."""
-    if not might_use_tensorflow(text, settings):
+    named = might_use_tensorflow(text, settings)
+    # With cross-module facts, a class statement with a base may subclass a project's layer.
+    if not named and not (settings.cross_module and has_class_with_bases(text)):
         return []
     with no_collection_while_analysing():
-        return _analyze(text, tree, settings, filename, lines)
+        return _analyze(text, tree, settings, filename, lines, named)
 
 
-def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None) -> list[Diagnostic]:
+def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: str, lines: list[str] | None, named: bool = True) -> list[Diagnostic]:
     rules = settings.active_rules()
     if not rules:
         return []
@@ -113,6 +125,9 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         if project is not None:
             module_name = project.module_name(Path(filename))
             project.begin_file(_Analyser(settings, rules))
+    package = project.package_of(Path(filename)) if project is not None else None
+    if not named and (project is None or not project.may_subclass_tf_class(text, package)):
+        return []  # no base of its classes can lead to TensorFlow: not even parsed
     if project is not None and module_name:
         analysed = project.analysed(module_name, text, (settings, tuple(rules)))
         if analysed is not None and not (analysed.candidates and project.traced_callers(module_name, analysed.candidates)):
@@ -120,10 +135,11 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
     if tree is None:
         tree = parse(text, filename)
     imports = ImportMap.from_tree(tree)
-    if not imports.uses_tensorflow(settings.factory_roots()):
-        return []
+    uses = imports.uses_tensorflow(settings.factory_roots())
     if project is not None:
-        imports = imports.with_package(project.package_of(Path(filename)))
+        imports = imports.with_package(package)
+    if not uses and (project is None or not _subclasses_tf_class(project, text, package, tree, imports, named)):
+        return []
     source = SourceText(text, lines)
     try:
         model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)
@@ -159,6 +175,16 @@ def _run_rules(model: SemanticModel, rules: list[type[Rule]]) -> list[Diagnostic
     return found
 
 
+def _subclasses_tf_class(project, text: str, package: str | None, tree: ast.Module, imports: ImportMap, scan: bool) -> bool:
+    """Issue 10, fact 1 for a module that never imports TensorFlow or Keras: one of its classes
+    derives from a project class that is a layer, a model or a tf.Module, so its `call` is traced
+    and its `add_weight` makes variables as in a direct subclass. `scan`: the text scan
+    (`may_subclass_tf_class`) is still to be asked; it spares most modules the facts."""
+    if scan and not (has_class_with_bases(text) and project.may_subclass_tf_class(text, package)):
+        return False
+    return project.subclasses_tf_class(tree, imports)
+
+
 class _Analyser:
     """A module's own findings, from the model built for another file's facts (project.Analysed):
     what `_analyze` would find for it before looking for traced callers in other modules."""
@@ -168,11 +194,18 @@ class _Analyser:
         self.settings = settings
         self.rules = rules
 
-    def __call__(self, model: SemanticModel) -> tuple[list[Diagnostic], frozenset[str]] | None:
+    def __call__(self, model: SemanticModel, path: Path) -> tuple[list[Diagnostic], frozenset[str]] | None:
         # Facts are read with the default variable factories; a lint with others needs its own model.
         if self.settings.variable_factories:
             return None
-        if not might_use_tensorflow(model.source.text, self.settings) or not model.imports.uses_tensorflow(self.settings.factory_roots()):
+        # The admission `_analyze` applies to the module, from the model already built.
+        text = model.source.text
+        named = might_use_tensorflow(text, self.settings)
+        package = model.project.package_of(path)
+        if not named and not (has_class_with_bases(text) and model.project.may_subclass_tf_class(text, package)):
+            return [], frozenset()
+        uses = model.imports.uses_tensorflow(self.settings.factory_roots())
+        if not uses and not _subclasses_tf_class(model.project, text, package, model.tree, model.imports, named):
             return [], frozenset()
         found = _run_rules(model, self.rules)
         return found, frozenset(f.name for f in _traced_candidates(model, self.rules))

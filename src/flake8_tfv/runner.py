@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, might_use_tensorflow
+from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, may_subclass_project_layer, might_use_tensorflow
 from .cache import ResultCache, digest
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
@@ -196,9 +196,10 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
             if cached is not None:
                 outcomes[index] = Outcome(cached[0], cached[1], from_cache=True)
                 continue
-        # A file that never names TensorFlow, Keras or a configured factory costs one scan here;
-        # sending it to a worker would cost more than checking it.
-        if might_use_tensorflow(item.data.decode("latin-1"), settings):
+        # A file that never names TensorFlow, Keras or a configured factory costs one scan here
+        # (two if its classes have bases); sending it to a worker would cost more than checking it.
+        text = item.data.decode("latin-1")
+        if might_use_tensorflow(text, settings) or may_subclass_project_layer(text, settings, item.name):
             heavy.append(index)
         else:
             outcomes[index] = _check_item(item, settings, cache is not None)

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 from astroid import modutils
 
 from . import api
+from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, mentions
 from .imports import TF_PACKAGES, canonical, names_tf_package
 from .values import Kind, Value, ValueSet
-from .walk import own_returns
+from .walk import own_returns, statements_breadth_first
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -182,6 +183,8 @@ class Project:
         # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
         self._analysed: dict[tuple[str, bytes, object], Analysed] = {}
         self._analyser = None
+        # Module texts read for subclasses_tf_class's scan, by path: (mtime, what the scan needs).
+        self._texts: dict[Path, tuple[float, _ModuleText | None]] = {}
         self._deadline: float | None = None
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
@@ -334,15 +337,15 @@ class Project:
             return None
         facts = facts_of(model, name, path)
         if self._analyser is not None:
-            self._analyse(model, source.text, building)
+            self._analyse(model, path, source.text, building)
         model.release()
         return facts
 
-    def _analyse(self, model: "SemanticModel", text: str, building: Dependencies) -> None:
+    def _analyse(self, model: "SemanticModel", path: Path, text: str, building: Dependencies) -> None:
         # The time the module's own rules take is not spent on the current file's facts.
         started = time.monotonic()
         try:
-            answer = self._analyser(model)
+            answer = self._analyser(model, path)
         except Exception:  # noqa: BLE001 - its own lint will meet the same error and report it
             return
         finally:
@@ -454,6 +457,114 @@ class Project:
             self._import_words = {word: tuple(numbers) for word, numbers in index.items()}
         return self._import_words
 
+    # ---- files that never name TensorFlow, yet subclass a project's TF class (issue 10, fact 1) ----
+
+    def may_subclass_tf_class(self, text: str, package: str | None) -> bool:
+        """From texts alone (no parse, no facts): whether a class statement of `text` has a base
+        imported from a project module that imports TensorFlow or Keras, or leads to one through
+        its own imports and bases. An over-approximation of subclasses_tf_class, and its cheap
+        part: it keeps the files that subclass plain classes from being parsed."""
+        imports = None
+        for bases in class_bases(text).values():
+            for base in bases:
+                root, _, rest = base.partition(".")
+                imports = imports or ImportStatements(text, package)
+                found = imports.targets(root)
+                if found is None:
+                    return True
+                if any(self._may_be_tf_class(f"{t}.{rest}" if rest else t, set()) for t in found):
+                    return True
+        return False
+
+    def subclasses_tf_class(self, tree: ast.Module, imports) -> bool:
+        """Whether a class of the module has a base imported from a project module whose facts
+        make it a TensorFlow/Keras class or a Sonnet module (through the project's own classes):
+        then the module is analysed although it never names TensorFlow."""
+        for node in statements_breadth_first(tree):
+            if isinstance(node, ast.ClassDef):
+                for base in node.bases:
+                    qualname = imports.qualified_name(base)
+                    facts = self.class_facts(qualname) if qualname else None
+                    if facts is not None and any(_is_tf_class(b) for b in facts.bases):
+                        return True
+        return False
+
+    def _may_be_tf_class(self, qualname: str, visiting: set[str]) -> bool:
+        """Whether a name may stand for a TF class, read from the texts of the project modules on
+        the way: True for a module that imports TensorFlow, and for what the scan cannot follow."""
+        if _is_tf_class(qualname):
+            return True
+        if qualname in visiting:
+            return False  # a cycle adds nothing the first visit does not find
+        visiting.add(qualname)
+        parts = qualname.split(".")
+        if self.module_file(parts[0]) is None:
+            self._note(Dependencies(missing={parts[0]}))
+            return False
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            path = self.module_file(module)
+            if path is not None:
+                break
+            self._note(Dependencies(missing={module}))
+        else:
+            return False  # the top package itself: not a class
+        info = self._module_text(module, path)
+        if info is None or info.imports_tf:
+            return True  # unreadable (the facts will say unknown), or the facts must tell
+        attr, rest = parts[cut], parts[cut + 1 :]
+        targets = info.targets(attr)
+        if targets is None:
+            return True
+        if any(self._may_be_tf_class(".".join([t, *rest]), visiting) for t in targets):
+            return True
+        statements = info.classes.get(attr)
+        if statements is None:
+            if targets:
+                return False
+            if info.mentions(attr):
+                return True  # bound some other way (an assignment, a def): unknown
+            # Not named in the module: a star import binds it, or nothing does (a missing submodule).
+            stars = info.stars()
+            if stars is None:
+                return True
+            return any(self._may_be_tf_class(".".join([star, attr, *rest]), visiting) for star in stars)
+        if rest:
+            return True  # a class nested in the class
+        for base in statements:
+            root, _, tail = base.partition(".")
+            if root in info.classes:
+                found = self._may_be_tf_class(f"{module}.{base}", visiting)
+            else:
+                bound = info.targets(root)
+                if bound is None:
+                    return True
+                if not bound:
+                    found = root not in BUILTIN_NAMES
+                else:
+                    found = any(self._may_be_tf_class(f"{t}.{tail}" if tail else t, visiting) for t in bound)
+            if found:
+                return True
+        return False
+
+    def _module_text(self, module: str, path: Path) -> "_ModuleText | None":
+        self._note(Dependencies(files={path}))
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return None
+        cached = self._texts.get(path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
+
+        try:
+            info = _ModuleText(read_source(path).text, self.package_of(path))
+        except ReadError:
+            info = None
+        self._texts[path] = (mtime, info)
+        return info
+
     def python_files(self) -> list[Path]:
         if self._files is None:
             from ..sources import iter_python_files  # keeps model/ free of surface imports at load time
@@ -537,6 +648,39 @@ class Project:
             return entries[attr]
         target = self._reexport(facts, attr, qualname)
         return self._module_entry(target, table, depth + 1) if target is not None else None
+
+
+def _is_tf_class(qualname: str) -> bool:
+    return qualname.split(".", 1)[0] in TF_PACKAGES or qualname in api.MODULE_BASES
+
+
+class _ModuleText:
+    """What Project._may_be_tf_class reads of a module: whether it imports TensorFlow, its class
+    statements' bases, what its imports bind a name to, and whether it names a name at all."""
+
+    def __init__(self, text: str, package: str | None):
+        self.imports = ImportStatements(text, package)
+        self.imports_tf = names_tf_package(text) and self.imports.import_tf()
+        self.classes = {} if self.imports_tf else class_bases(text)
+        self._text = "" if self.imports_tf else text
+        self._stars: list[str] | None | bool = False  # not read yet
+        self._targets: dict[str, list[str] | None] = {}
+        self._mentions: dict[str, bool] = {}
+
+    def mentions(self, name: str) -> bool:
+        if name not in self._mentions:
+            self._mentions[name] = mentions(self._text, name)
+        return self._mentions[name]
+
+    def stars(self) -> list[str] | None:
+        if self._stars is False:
+            self._stars = self.imports.stars()
+        return self._stars
+
+    def targets(self, name: str) -> list[str] | None:
+        if name not in self._targets:
+            self._targets[name] = self.imports.targets(name)
+        return self._targets[name]
 
 
 def facts_of(model: "SemanticModel", name: str, path: Path) -> ModuleFacts:

@@ -20,8 +20,11 @@ from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------
 
-# `tf.executing_eagerly()` and the like are model/eager.py's; this one is True inside a Dataset.map
-# trace once `tf.config.run_functions_eagerly(True)` is set (measured), so it only silences rules.
+# `tf.executing_eagerly()` and the like are model/eager.py's; this one says whether tf.functions
+# run as Python, which keeps their code from being traced, but it is True inside a Dataset.map
+# trace too once `tf.config.run_functions_eagerly(True)` is set (measured: `.numpy()` there raises
+# "AttributeError: 'SymbolicTensor' object has no attribute 'numpy'"), so it only silences rules,
+# and not in a function mapped over a dataset.
 _EXECUTING_EAGERLY = frozenset({"tensorflow.config.functions_run_eagerly"})
 SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 KERAS_STATE_ERROR = (
@@ -106,7 +109,7 @@ def contains(block: list[ast.stmt], node: ast.AST) -> bool:
 
 def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Inside `if tf.executing_eagerly():` (or the `else` of its negation, and the other forms
-    of model/eager.py) or `if tf.config.functions_run_eagerly():` within `func`."""
+    of model/eager.py) or `if tf.config.functions_run_eagerly():` within `func` (not mapped over a dataset)."""
     if cannot_run_while_traced(model, node, func):
         return True
     child = node
@@ -118,10 +121,17 @@ def eager_only(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
                 test, negated = test.operand, True
             if isinstance(test, ast.Call) and model.qualified_name(test.func) in _EXECUTING_EAGERLY:
-                if contains(ancestor.orelse if negated else ancestor.body, child):
+                if contains(ancestor.orelse if negated else ancestor.body, child) and not _mapped_over_dataset(model, func):
                     return True
         child = ancestor
     return False
+
+
+def _mapped_over_dataset(model: SemanticModel, func: ast.AST) -> bool:
+    """Traced because a `Dataset.map` (or a function it calls) runs it: traced whatever
+    `run_functions_eagerly` says."""
+    reason = model.traced.get(id(func))
+    return reason is not None and reason.origin.how == "dataset"
 
 
 def outside_trace(model: SemanticModel, bindings) -> bool:

@@ -133,10 +133,7 @@ class DependencyCheck:
 
     def _digest(self, path: str) -> str | None:
         if path not in self.digests:
-            try:
-                self.digests[path] = digest(Path(path).read_bytes())
-            except OSError:
-                self.digests[path] = None
+            self.digests[path] = _digest_of(Path(path))
         return self.digests[path]
 
     def _root(self, folder: Path) -> str | None:

@@ -95,7 +95,7 @@ def may_subclass_project_layer(text: str, settings: Settings, filename: str) -> 
     if not settings.cross_module or not has_class_with_bases(text):
         return False
     project = project_for(filename, settings.src)
-    return project is not None and project.may_subclass_tf_class(text, project.package_of(Path(filename)))
+    return project is not None and _may_subclass(project, text, project.package_of(Path(filename)))
 
 
 def analyze(
@@ -126,7 +126,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
             module_name = project.module_name(Path(filename))
             project.begin_file(_Analyser(settings, rules))
     package = project.package_of(Path(filename)) if project is not None else None
-    if not named and (project is None or not project.may_subclass_tf_class(text, package)):
+    if not named and (project is None or not _may_subclass(project, text, package)):
         return []  # no base of its classes can lead to TensorFlow: not even parsed
     if project is not None and module_name:
         analysed = project.analysed(module_name, text, (settings, tuple(rules)))
@@ -180,9 +180,15 @@ def _subclasses_tf_class(project, text: str, package: str | None, tree: ast.Modu
     derives from a project class that is a layer, a model or a tf.Module, so its `call` is traced
     and its `add_weight` makes variables as in a direct subclass. `scan`: the text scan
     (`may_subclass_tf_class`) is still to be asked; it spares most modules the facts."""
-    if scan and not (has_class_with_bases(text) and project.may_subclass_tf_class(text, package)):
+    if scan and not _may_subclass(project, text, package):
         return False
     return project.subclasses_tf_class(tree, imports)
+
+
+def _may_subclass(project, text: str, package: str | None) -> bool:
+    """The text scan: whether a base of the text's classes may lead to a TensorFlow class through
+    the project's modules (over-approximate; the class facts decide)."""
+    return has_class_with_bases(text) and project.may_subclass_tf_class(text, package)
 
 
 class _Analyser:
@@ -202,7 +208,7 @@ class _Analyser:
         text = model.source.text
         named = might_use_tensorflow(text, self.settings)
         package = model.project.package_of(path)
-        if not named and not (has_class_with_bases(text) and model.project.may_subclass_tf_class(text, package)):
+        if not named and not _may_subclass(model.project, text, package):
             return [], frozenset()
         uses = model.imports.uses_tensorflow(self.settings.factory_roots())
         if not uses and not _subclasses_tf_class(model.project, text, package, model.tree, model.imports, named):

@@ -1,6 +1,7 @@
-"""`Rule.uses_tracing` decides which rules run again when other modules' traced callers are
-looked for (analyze._with_traced_callers): a rule without the flag must report exactly the same
-whichever functions are traced, or cross-module tracing would change its findings unseen."""
+"""`Rule.uses_tracing` decides whether other modules' traced callers are looked for at all
+(analyze._traced_candidates: not when no selected rule has it): a rule without the flag must
+report exactly the same whichever functions are traced, or selecting only such rules would hide
+what cross-module tracing changes."""
 from __future__ import annotations
 
 import ast

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .walk import block_children, own_returns, statements_breadth_first
+from .walk import BLOCK_FIELDS, own_returns, own_statements, statements_breadth_first
 
 # Top-level packages whose import makes a file worth analysing.
 TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
@@ -130,7 +130,7 @@ def optional_imports(tree: ast.Module) -> dict[str, str]:
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if not functions:
         return {}
-    statements = _module_statements(tree)
+    statements = own_statements(tree)
     found: dict[str, str | None] = {}  # None: bound to different modules
     for stmt in statements:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
@@ -159,21 +159,6 @@ def optional_imports(tree: ast.Module) -> dict[str, str]:
     return found
 
 
-def _module_statements(tree: ast.Module) -> list[ast.AST]:
-    """The module's own statements (inside `if`/`try`/`with` too), not those of its functions and classes."""
-    found: list[ast.AST] = []
-    todo = list(tree.body)
-    while todo:
-        stmt = todo.pop()
-        found.append(stmt)
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            todo.extend(block_children(stmt))
-    return found
-
-
-_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
-
-
 def _bound_names(stmt: ast.AST) -> set[str]:
     """Names a module-level statement binds itself (not through the statements it holds)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -183,7 +168,7 @@ def _bound_names(stmt: ast.AST) -> set[str]:
     names = {stmt.name} if isinstance(stmt, ast.ExceptHandler) and stmt.name else set()
     for field in stmt._fields:
         value = getattr(stmt, field, None)
-        if field in _BLOCK_FIELDS or value is None:
+        if field in BLOCK_FIELDS or value is None:
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, ast.AST):

@@ -5,8 +5,9 @@ Roots: `@tf.function` / `tf.function(f)` / `tf.function(jit_compile=True)(f)`; K
 `update_state`/`result` of metrics); functions passed to `Dataset.map/filter/...`; loss and metric
 functions passed to `model.compile`. Functions and methods of this file called from traced code
 are traced too (a `with` statement calls its context manager's `__enter__` and `__exit__`), and so
-are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`) there. Functions handed to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is
-traced where the file turns tracing off (`tf.config.run_functions_eagerly(True)` at module level,
+are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`) there. Functions handed
+to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is traced where the file turns
+tracing off (`tf.config.run_functions_eagerly(True)` at module level,
 `compile(run_eagerly=True)` for Keras).
 """
 from __future__ import annotations

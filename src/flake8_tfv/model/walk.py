@@ -15,7 +15,8 @@ from typing import Iterator
 _BLOCK_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case, ast.Module)
 
 
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# Fields that hold a statement's blocks.
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _FIELDS_OF: dict[type, tuple[str, ...]] = {}
 
 
@@ -23,7 +24,7 @@ def _blocks(node: ast.AST) -> list[ast.AST]:
     # `_fields` order is `iter_child_nodes` order, so the walks below visit in `ast.walk` order.
     fields = _FIELDS_OF.get(type(node))
     if fields is None:
-        fields = _FIELDS_OF[type(node)] = tuple(f for f in node._fields if f in _BLOCK_FIELDS)
+        fields = _FIELDS_OF[type(node)] = tuple(f for f in node._fields if f in BLOCK_FIELDS)
     if not fields:
         return []
     found: list[ast.AST] = []
@@ -48,19 +49,23 @@ def block_children(node: ast.AST) -> list[ast.AST]:
     return _blocks(node)
 
 
+def own_statements(node: ast.AST) -> list[ast.AST]:
+    """The statements (and handlers, match cases) inside `node` at any depth, the defs and classes
+    among them listed but not entered: a function's or a module's own statements."""
+    found = []
+    stack = list(_blocks(node))
+    while stack:
+        stmt = stack.pop()
+        found.append(stmt)
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stack.extend(_blocks(stmt))
+    return found
+
+
 def own_returns(func: ast.AST) -> list[ast.Return]:
     """The return statements of a function, not those of the functions and classes defined in it
     (a return is a statement: the walk need not enter expressions)."""
-    found = []
-    stack = list(_blocks(func))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Return):
-            found.append(node)
-        stack.extend(_blocks(node))
-    return found
+    return [stmt for stmt in own_statements(func) if isinstance(stmt, ast.Return)]
 
 
 # Fields that never hold a node worth walking: names and numbers, and `ctx`/`op`, whose `Load`,

@@ -612,7 +612,6 @@ def _checks_tensor(model: SemanticModel, test: ast.AST, name: str, reaching: set
     return bool(checked) and all(model.qualified_name(t) in types for t in checked)
 
 
-
 class NumpyInTracedCode(Rule):
     code = "TFV306"
     uses_tracing = True

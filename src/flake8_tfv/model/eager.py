@@ -117,6 +117,8 @@ def _known_call(model: "SemanticModel", call: ast.Call, depth: int) -> bool | No
 
 def _known_name(model: "SemanticModel", name: ast.Name, depth: int) -> bool | None:
     """A local name every reaching assignment of which stores the same known condition."""
+    if name.id not in _condition_names(model):
+        return None  # no assignment could store one: asked first, it spares the flow of the function
     bindings = model.reaching(name)
     values = set()
     for binding in bindings:
@@ -127,6 +129,23 @@ def _known_name(model: "SemanticModel", name: ast.Name, depth: int) -> bool | No
             return None
         values.add(known_while_traced(model, stmt.value, depth + 1))
     return values.pop() if len(values) == 1 else None
+
+
+# What _known can tell a value of: the shapes of an assignment's value that may store a condition.
+_CONDITION_SHAPES = (ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Name, ast.Call)
+
+
+def _condition_names(model: "SemanticModel") -> frozenset[str]:
+    """Names some single-target assignment of the file binds to a value of a condition's shape."""
+    key = (_CACHE, "condition names")
+    found = model.shared.get(key)
+    if found is None:
+        found = model.shared[key] = frozenset(
+            stmt.targets[0].id
+            for stmt in model.nodes_of(ast.Assign)
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, _CONDITION_SHAPES)
+        )
+    return found
 
 
 def tensorflow_name(model: "SemanticModel", expr: ast.AST, depth: int = 0) -> str | None:

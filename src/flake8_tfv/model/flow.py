@@ -190,9 +190,9 @@ class ScopeFlow:
         # What the enclosing scopes hold for a free name: those scopes are complete before this
         # one runs, so each name is looked up once per scope, not at every use.
         self._outer: dict[str, frozenset] = {}
-        self._values = model.values
-        self._uses = model.uses
-        self._paths = model.paths
+        self._values = model._values
+        self._uses = model._uses
+        self._paths = model._paths
         self._prefixes: set[str] = set()
         for key in entry:
             self.note_path(key)
@@ -251,7 +251,7 @@ class ScopeFlow:
             current = self.eval(target.value, state) if isinstance(target, ast.Subscript) else frozenset({UNKNOWN})
             if isinstance(target, ast.Subscript):
                 self.eval(target.slice, state)
-                self.model.item_assignments.append((target, node))
+                self.model._item_assignments.append((target, node))
             self.eval(node.value, state)
             return state
         operand = self.eval(node.value, state)
@@ -445,10 +445,10 @@ class ScopeFlow:
     # ---- binding ----------------------------------------------------------------------------
 
     def binding_for(self, key: str, node: ast.AST, stmt: ast.AST, how: str, values: ValueSet, scope: Scope) -> Binding:
-        binding = self.model.bindings.get(id(node))
+        binding = self.model._bindings.get(id(node))
         if binding is None or binding.key != key:
             binding = Binding(key, node, stmt, scope, how, values, self.loops[-1][0] if self.loops else None)
-            self.model.bindings[id(node)] = binding
+            self.model._bindings[id(node)] = binding
             scope.add(binding)
             if scope is not self.scope:
                 self.scope.add(binding)
@@ -494,7 +494,7 @@ class ScopeFlow:
         elif isinstance(target, ast.Subscript):
             self.eval(target.value, state)
             self.eval(target.slice, state)
-            self.model.item_assignments.append((target, stmt))
+            self.model._item_assignments.append((target, stmt))
         elif isinstance(target, ast.Starred):
             self.bind(target.value, values, stmt, how, state)
 
@@ -514,11 +514,11 @@ class ScopeFlow:
 
     def _implicit(self, node: ast.Attribute, origin: ast.AST | None, value: Value) -> frozenset:
         key = (id(origin), dotted_path(node), node.attr)
-        binding = self.model.implicit_bindings.get(key)
+        binding = self.model._implicit_bindings.get(key)
         if binding is None:
             stmt = self.model.statement_of(origin) if origin is not None else node
             binding = Binding(dotted_path(node) or node.attr, origin or node, stmt, self.scope, "implicit", frozenset({value}))
-            self.model.implicit_bindings[key] = binding
+            self.model._implicit_bindings[key] = binding
         return frozenset({binding})
 
     def note_path(self, key: str) -> None:
@@ -589,7 +589,7 @@ class ScopeFlow:
         previous = self._uses.get(key)
         if previous is None:
             self._uses[key] = reaching
-            self.model.use_nodes[key] = node
+            self.model._use_nodes[key] = node
             self.version += 1
         elif previous is not reaching and not reaching <= previous:
             self._uses[key] = previous | reaching
@@ -674,7 +674,7 @@ class ScopeFlow:
             return UNKNOWN
         if isinstance(func, ast.Attribute):
             method = func.attr
-            receiver = self.model.values.get(id(func.value), frozenset())
+            receiver = self._values.get(id(func.value), frozenset())
             if method in api.VARIABLE_METHODS:
                 return Value(Kind.VARIABLE, origin=node, api=method, dtype=_dtype_of(node), trainable=_trainable_of(node))
             receiver_kinds = {v.kind for v in receiver}
@@ -788,6 +788,13 @@ class ScopeFlow:
 def build_scope(model: "SemanticModel", scope: Scope) -> None:
     """Run the flow of one scope; nested scopes are scheduled as they are met."""
     collect_local_names(scope, walrus=model.may_have_walrus)
+    run_scope(model, scope, scope_entry(model, scope))
+
+
+def scope_entry(model: "SemanticModel", scope: Scope) -> State:
+    """What a scope's flow starts from: its parameters, for a method the attributes the class's
+    methods that ran before it made, and its `global` / `nonlocal` names (collect_local_names
+    first)."""
     node = scope.node
     entry: State = {}
     if isinstance(node, FUNCTION_NODES):
@@ -800,7 +807,7 @@ def build_scope(model: "SemanticModel", scope: Scope) -> None:
             if index == 0 and scope.self_name == arg.arg:
                 value = Value(Kind.INSTANCE, origin=scope.class_scope.node if scope.class_scope else None)
             binding = Binding(arg.arg, arg, node, scope, "param", frozenset({value}))
-            model.bindings[id(arg)] = binding
+            model._bindings[id(arg)] = binding
             scope.add(binding)
             entry[arg.arg] = frozenset({binding})
         if scope.self_name and scope.class_scope is not None:
@@ -808,8 +815,13 @@ def build_scope(model: "SemanticModel", scope: Scope) -> None:
                 entry[f"{scope.self_name}.{attr}"] = frozenset(bindings)
     for name in scope.global_names | scope.nonlocal_names:
         entry[name] = model._outer_bindings(scope, name, declared=True)
+    return entry
+
+
+def run_scope(model: "SemanticModel", scope: Scope, entry: State) -> None:
+    node = scope.node
     flow = ScopeFlow(model, scope, entry)
     flow.run(node.body if isinstance(node.body, list) else [ast.Expr(node.body)])
 
 
-__all__ = ["ScopeFlow", "build_scope", "dotted_path", "merge", "LOOP_NODES"]
+__all__ = ["ScopeFlow", "build_scope", "dotted_path", "merge", "run_scope", "scope_entry", "LOOP_NODES"]

@@ -100,6 +100,9 @@ def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
     returns = own_returns(func)
     if not returns:
         return False
+    model.ensure_variable_sources()
+    if model.waiting(func):
+        return False  # its flow cannot make a variable (ensure_variable_sources), so it returns none
     for ret in returns:
         values = model.values_of(ret.value) if ret.value is not None else frozenset()
         if not values or any(v.kind is not Kind.VARIABLE for v in values):

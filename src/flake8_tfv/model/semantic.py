@@ -11,15 +11,15 @@ from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from . import api
-from .flow import _UNKNOWN_SET, build_scope, dotted_path
+from .flow import _UNKNOWN_SET, dotted_path, run_scope, scope_entry
 from .imports import TF_PACKAGES, ImportMap, canonical
-from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
+from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names
 from .calls import CallGraph
 from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
-from .walk import CHILD_FIELDS as _CHILD_FIELDS
+from .walk import CHILD_FIELDS as _CHILD_FIELDS, own_statements
 
 if TYPE_CHECKING:
     from .project import Project
@@ -33,7 +33,45 @@ INIT_METHODS = frozenset(
 
 
 # Node kinds the model's one walk lists for the rules and the call graph.
-_INDEXED = (ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Name, ast.With)
+_INDEXED = (
+    ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Nonlocal,
+    ast.Name, ast.With, ast.Expr, ast.Attribute, ast.Subscript, ast.ImportFrom,
+)
+
+
+_TARGET_FIELDS = {ast.Assign: "targets", ast.AugAssign: "target", ast.AnnAssign: "target", ast.For: "target", ast.AsyncFor: "target"}
+
+
+def _stores_attribute_of(func: ast.AST, name: str) -> bool:
+    """Whether a function's own statements store an attribute of `name` (`self.w = ...`)."""
+    for stmt in own_statements(func):
+        field = _TARGET_FIELDS.get(type(stmt))
+        if field is not None:
+            targets = getattr(stmt, field)
+            todo = list(targets) if type(targets) is list else [targets]
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            todo = [item.optional_vars for item in stmt.items if item.optional_vars is not None]
+        else:
+            continue
+        while todo:
+            target = todo.pop()
+            if isinstance(target, (ast.Tuple, ast.List)):
+                todo.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                todo.append(target.value)
+            elif isinstance(target, ast.Attribute):
+                base = target.value
+                while isinstance(base, (ast.Attribute, ast.Subscript)):
+                    base = base.value
+                if isinstance(base, ast.Name) and base.id == name:
+                    return True
+    return False
+
+
+def _makes_variables(values) -> bool:
+    return bool(values) and any(
+        v.kind is Kind.VARIABLE or (v.kind is Kind.FUNCTION and (v.api or "").startswith("factory:")) for v in values
+    )
 
 
 class SemanticModel:
@@ -45,6 +83,7 @@ class SemanticModel:
         extra_factories: Iterable[str] = (),
         project: "Project | None" = None,
         module_name: str | None = None,
+        lazy: bool = True,
     ):
         self.tree = tree
         self.source = source
@@ -61,20 +100,20 @@ class SemanticModel:
         self._project_bases: dict[int, list] = {}
         self._external: dict[str, object] = {}
 
-        self.bindings: dict[int, Binding] = {}  # id(target node) -> binding
-        self.uses: dict[int, frozenset] = {}  # id(use node) -> reaching bindings
-        self.previous: dict[int, frozenset] = {}  # id(store target) -> bindings it replaces
-        self.use_nodes: dict[int, ast.AST] = {}
-        self.values: dict[int, ValueSet] = {}  # id(expression) -> what it may evaluate to
-        self.paths: dict[int, str | None] = {}  # id(Attribute) -> "self.w" (None: not a dotted path)
-        self.statements: list[ast.stmt] = []  # every statement, in the order first walked
-        self.statement_scope: dict[int, Scope] = {}
-        self.statement_loop: dict[int, ast.AST | None] = {}
-        self.implicit_bindings: dict[tuple, Binding] = {}  # weights of built-in layers
-        self.item_assignments: list[tuple[ast.Subscript, ast.stmt]] = []
+        self._bindings: dict[int, Binding] = {}  # id(target node) -> binding
+        self._uses: dict[int, frozenset] = {}  # id(use node) -> reaching bindings
+        self._previous: dict[int, frozenset] = {}  # id(store target) -> bindings it replaces
+        self._use_nodes: dict[int, ast.AST] = {}
+        self._values: dict[int, ValueSet] = {}  # id(expression) -> what it may evaluate to
+        self._paths: dict[int, str | None] = {}  # id(Attribute) -> "self.w" (None: not a dotted path)
+        self._statements: list[ast.stmt] = []  # every statement, in the order first walked
+        self._statement_scope: dict[int, Scope] = {}
+        self._statement_loop: dict[int, ast.AST | None] = {}
+        self._implicit_bindings: dict[tuple, Binding] = {}  # weights of built-in layers
+        self._item_assignments: list[tuple[ast.Subscript, ast.stmt]] = []
         # Without `:=` in the text only statements bind names, which makes scopes cheaper to read.
         self.may_have_walrus = ":=" in source.text
-        self.scopes: list[Scope] = []
+        self._scopes: list[Scope] = []
         self.scope_of_node: dict[int, Scope] = {}
         self.class_attrs: dict[int, dict[str, list[Binding]]] = {}
         self._current_statement: ast.AST | None = None
@@ -87,8 +126,21 @@ class SemanticModel:
         # What several rules compute from the model once per file, keyed by the rule family's own key.
         self.shared: dict[object, object] = {}
         self._uses_of: dict[int, list[ast.AST]] | None = None
+        self._uses_of_runs = -1
+        # Functions whose flow waits until a question is asked about them (see _may_defer): id(def)
+        # -> (scope, entry state as it was at the function's turn).
+        self._deferred: dict[int, tuple[Scope, dict]] = {}
+        self._runs = 0  # deferred flows run so far: what memos built from the flow's tables check
+        self._draining = False
+        self._variable_sources_run = False
+        self._lazy = lazy
 
         self.module_scope = Scope("module", tree, None)
+        self._index()
+        # A `global` or `nonlocal` statement lets a function add bindings that other scopes read,
+        # which ties every flow to the order they run in: such files are analysed all at once.
+        if self._nodes[ast.Global] or self._nodes[ast.Nonlocal]:
+            self._lazy = False
         self._build()
         # Traced code (TFV3xx): the call graph it follows, functions that run eagerly, and roots.
         self.call_graph = CallGraph(self)
@@ -105,7 +157,7 @@ class SemanticModel:
         """Break the cycles between scopes and their bindings once the findings are out: the file's
         model and tree are then freed by reference counting, not by a cyclic collection that has to
         visit all of them first (issue 6: most of the collector's time in `tfv check`)."""
-        for scope in self.scopes:
+        for scope in self._scopes:
             scope.bindings.clear()
             scope.parent = scope.class_scope = None
         # The call graph and the trace timing point back at the model: dropping everything the model
@@ -116,15 +168,242 @@ class SemanticModel:
 
     def _build(self) -> None:
         self._queue.append(self.module_scope)
-        while self._queue:
-            scope = self._queue.popleft()
-            self.scopes.append(scope)
-            self.scope_of_node[id(scope.node)] = scope
-            build_scope(self, scope)
-            methods = self._pending_methods.pop(id(scope.node), [])
-            # Set-up methods first, so the other methods see the attributes they create.
-            methods.sort(key=lambda m: (m.node.name != "__init__", m.node.name not in INIT_METHODS))
-            self._queue.extendleft(reversed(methods))
+        self._drain()
+
+    def _drain(self) -> None:
+        self._draining = True
+        try:
+            while self._queue:
+                scope = self._queue.popleft()
+                self._scopes.append(scope)
+                self.scope_of_node[id(scope.node)] = scope
+                if self._may_defer(scope):
+                    # Its names are collected when it runs: a waiting function has no `global`.
+                    self._deferred[id(scope.node)] = (scope, scope_entry(self, scope))
+                else:
+                    collect_local_names(scope, walrus=self.may_have_walrus)
+                    run_scope(self, scope, scope_entry(self, scope))
+                methods = self._pending_methods.pop(id(scope.node), [])
+                # Set-up methods first, so the other methods see the attributes they create.
+                methods.sort(key=lambda m: (m.node.name != "__init__", m.node.name not in INIT_METHODS))
+                self._queue.extendleft(reversed(methods))
+        finally:
+            self._draining = False
+
+    def _may_defer(self, scope: Scope) -> bool:
+        """Whether a function's flow can wait until a question is asked about its code (issue 6:
+        rules ask about a few functions of most files, and the flow was most of the analysis).
+
+        A function's flow writes, besides its own tables, only its own bindings (read by the
+        functions nested in it, which wait with it) and, for a method, the `self.<attr>` bindings
+        that the class's later methods start from: those methods run at their turn. With its entry
+        state taken at its turn, a waiting function's flow is the one it would have had."""
+        if not self._lazy or scope.kind != "function" or isinstance(scope.node, ast.Lambda):
+            return False
+        return scope.self_name is None or not _stores_attribute_of(scope.node, scope.self_name)
+
+    def _run(self, key: int) -> None:
+        scope, entry = self._deferred.pop(key)
+        self._runs += 1
+        collect_local_names(scope, walrus=self.may_have_walrus)
+        run_scope(self, scope, entry)
+        self._drain()  # the functions and classes defined in it, now met
+
+    def ensure(self, node: ast.AST) -> None:
+        """Run the flows of the functions around `node` (and of `node`, when it is one) that wait."""
+        if not self._deferred or self._draining:
+            return  # while flows run, what has not run is unknown, as it would be in one pass
+        chain = []
+        current = node if isinstance(node, FUNCTION_NODES) else self.parent(node)
+        while current is not None:
+            if isinstance(current, FUNCTION_NODES):
+                key = id(current)
+                if key not in self._deferred and key in self.scope_of_node:
+                    break  # its flow ran, and so did those of the functions around it
+                chain.append(current)  # waiting, or not met yet (inside a function that waits)
+            current = self.parent(current)
+        for func in reversed(chain):
+            if id(func) in self._deferred:
+                self._run(id(func))
+
+    def ensure_all(self) -> None:
+        """Run every flow that waits: for questions about the whole file."""
+        if self._draining:
+            return
+        while self._deferred:
+            self._run(next(iter(self._deferred)))
+
+    def ensure_within(self, node: ast.AST) -> None:
+        """Run the flows of `node`'s function (or module) and of every function nested in it."""
+        if not self._deferred or self._draining:
+            return
+        if isinstance(node, ast.Module):
+            self.ensure_all()
+            return
+        self.ensure(node)
+        for func in self.nodes_of(ast.FunctionDef):
+            if id(func) in self._deferred and any(a is node for a in self.ancestors(func)):
+                self.ensure(func)
+
+    def _ensure_where(self, nodes) -> None:
+        """Run the waiting flows of the functions that contain any of `nodes`, and of all the
+        functions nested in those (what they bind is read only there)."""
+        if not self._deferred or self._draining:
+            return
+        outermost: dict[int, ast.AST] = {}
+        for node in nodes:
+            waiting = None
+            for ancestor in self.ancestors(node):
+                if id(ancestor) in self._deferred:
+                    waiting = ancestor
+            if waiting is not None:
+                outermost[id(waiting)] = waiting
+        for func in outermost.values():
+            self.ensure_within(func)
+
+    def ensure_variable_sources(self) -> None:
+        """Run every waiting flow that may bind a variable, so that the bindings that hold one are
+        all known (what the rebinding rules start from). A flow can make a variable only from a
+        variable factory or `add_weight` call, a layer's or instance's weight attribute, a name or
+        `self.<attr>` that holds one, or another module's variable or factory: a function whose code
+        has none of these stays waiting."""
+        if not self._deferred or self._draining or self._variable_sources_run:
+            return
+        # Once they ran, no waiting flow can make a variable: later demands add none.
+        self._variable_sources_run = True
+        factories = self.variable_factories
+        held = self._variable_names()
+        weights = set(api.LAYER_WEIGHT_ATTRIBUTES) | self._variable_attributes()
+        sources: list[ast.AST] = []
+        for call in self._nodes[ast.Call]:
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in api.VARIABLE_METHODS:
+                sources.append(call)
+            elif self.qualified_name(func) in factories:
+                sources.append(call)
+        sources.extend(n for n in self._nodes[ast.Name] if n.id in held)
+        cross = self.project is not None
+        for node in self._nodes[ast.Attribute]:
+            if node.attr in weights:
+                sources.append(node)
+            elif cross and isinstance(node.value, ast.Name) and self.worth_resolving(node.value.id):
+                if _makes_variables(self.external_values(self.qualified_name(node), node.value.id)):
+                    sources.append(node)
+        if cross:
+            for node in self._nodes[ast.ImportFrom]:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if _makes_variables(self.external_values(self.imports.aliases.get(local), local)):
+                        sources.append(node)
+        self._ensure_where(sources)
+        # Methods that start from an attribute holding a variable (made by another method or a base).
+        for key, (scope, entry) in list(self._deferred.items()):
+            if key in self._deferred and any(b.holds_variable for bindings in entry.values() for b in bindings):
+                self.ensure_within(scope.node)
+
+    def _variable_names(self) -> set[str]:
+        """Names that some binding of a flow that ran may hold a variable or a variable factory in."""
+        return {
+            b.key
+            for b in self._bindings.values()
+            if "." not in b.key and _makes_variables(b.values)
+        }
+
+    def _variable_attributes(self) -> set[str]:
+        """Attributes an instance of a class of this file may hold a variable in (instance_variables)."""
+        found: set[str] = set()
+        for attrs in self.class_attrs.values():
+            for attr, bindings in attrs.items():
+                if any(b.holds_variable for b in bindings):
+                    found.add(attr)
+        for cls in self._nodes[ast.ClassDef]:
+            for facts in self.project_bases(cls):
+                for attr, values in facts.attributes.items():
+                    if any(v.kind is Kind.VARIABLE for v in values):
+                        found.add(attr)
+        return found
+
+    def variable_bindings(self) -> list[Binding]:
+        """Every binding that may hold a variable: of this file's flows, implicit ones (built-in
+        layer weights, instances of this file's classes) and those inherited from project bases."""
+        self.ensure_variable_sources()
+        return [
+            b
+            for b in (*self._bindings.values(), *self._implicit_bindings.values(), *self._inherited.values())
+            if b.holds_variable
+        ]
+
+    def has_implicit_weights(self) -> bool:
+        self.ensure_variable_sources()
+        return bool(self._implicit_bindings)
+
+    def reached_statements(self, kind: type, where=None) -> list[ast.stmt]:
+        """The statements of one indexed kind that the flow reaches and `where` (a test of the
+        syntax, asked first) accepts, in source order; only their functions' flows are run."""
+        found = []
+        for stmt in self.nodes_of(kind):
+            if (where is None or where(stmt)) and self.reached(stmt):
+                found.append(stmt)
+        found.sort(key=lambda n: (n.lineno, n.col_offset))
+        return found
+
+    def waiting(self, func: ast.AST) -> bool:
+        """Whether a function's flow has not run (yet)."""
+        return id(func) in self._deferred
+
+    def scope_for(self, func: ast.AST) -> Scope | None:
+        """The scope of a function (or class), its flow run."""
+        self.ensure(func)
+        return self.scope_of_node.get(id(func))
+
+    # The flow's tables, whole: whoever reads them all needs every flow run.
+    @property
+    def statements(self) -> list[ast.stmt]:
+        """Every statement the flow reaches, in the order first walked."""
+        self.ensure_all()
+        return self._statements
+
+    @property
+    def bindings(self) -> dict[int, Binding]:
+        self.ensure_all()
+        return self._bindings
+
+    @property
+    def implicit_bindings(self) -> dict[tuple, Binding]:
+        self.ensure_all()
+        return self._implicit_bindings
+
+    @property
+    def item_assignments(self) -> list[tuple[ast.Subscript, ast.stmt]]:
+        """`x[i] = ...` and the like: (target, statement), of every flow (only those with one run)."""
+        self._ensure_where(n for n in self._nodes[ast.Subscript] if type(n.ctx) is not ast.Load)
+        return self._item_assignments
+
+    def attribute_store_bindings(self) -> list[Binding]:
+        """The bindings made by storing an attribute (`obj.x = ...`), of every flow."""
+        self._ensure_where(n for n in self._nodes[ast.Attribute] if type(n.ctx) is ast.Store)
+        return [b for b in self._bindings.values() if isinstance(b.node, ast.Attribute) and isinstance(b.node.ctx, ast.Store)]
+
+    @property
+    def scopes(self) -> list[Scope]:
+        self.ensure_all()
+        return self._scopes
+
+    @property
+    def values(self) -> dict[int, ValueSet]:
+        self.ensure_all()
+        return self._values
+
+    @property
+    def uses(self) -> dict[int, frozenset]:
+        self.ensure_all()
+        return self._uses
+
+    def reached(self, stmt: ast.stmt) -> bool:
+        """Whether the flow reaches a statement (code after `return` is not walked)."""
+        if id(stmt) not in self._statement_scope:
+            self.ensure(stmt)
+        return id(stmt) in self._statement_scope
 
     def _schedule(self, node: ast.AST, parent: Scope) -> None:
         # A def in a loop is met on every pass of the loop; its body is analysed once.
@@ -145,15 +424,15 @@ class SemanticModel:
 
     def _note_statement(self, stmt: ast.stmt, scope: Scope, loop: ast.AST | None) -> None:
         self._current_statement = stmt
-        if id(stmt) not in self.statement_scope:
-            self.statements.append(stmt)
-            self.statement_scope[id(stmt)] = scope
-            self.statement_loop[id(stmt)] = loop
+        if id(stmt) not in self._statement_scope:
+            self._statements.append(stmt)
+            self._statement_scope[id(stmt)] = scope
+            self._statement_loop[id(stmt)] = loop
 
     def _record_previous(self, target: ast.AST, reaching: frozenset, flow) -> None:
-        previous = self.previous.get(id(target))
+        previous = self._previous.get(id(target))
         if previous is None or not reaching <= previous:
-            self.previous[id(target)] = reaching if previous is None else previous | reaching
+            self._previous[id(target)] = reaching if previous is None else previous | reaching
             flow.version += 1
 
     def _outer_bindings(self, scope: Scope, name: str, declared: bool = False) -> frozenset:
@@ -299,25 +578,43 @@ class SemanticModel:
         return canonical(".".join([module, *reversed(parts)])) if module else None
 
     def values_of(self, node: ast.AST) -> ValueSet:
-        return self.values.get(id(node), _UNKNOWN_SET)
+        found = self._values.get(id(node))
+        if found is None and self._deferred:
+            self.ensure(node)
+            found = self._values.get(id(node))
+        return _UNKNOWN_SET if found is None else found
 
     def reaching(self, node: ast.AST) -> frozenset:
         """The bindings that may reach a use of a name or attribute path."""
-        return self.uses.get(id(node), _EMPTY)
+        found = self._uses.get(id(node))
+        if found is None and self._deferred:
+            self.ensure(node)
+            found = self._uses.get(id(node))
+        return _EMPTY if found is None else found
 
     def replaced(self, target: ast.AST) -> frozenset:
         """The bindings a store to `target` may overwrite (what the name held just before)."""
-        return self.previous.get(id(target), _EMPTY)
+        found = self._previous.get(id(target))
+        if found is None and self._deferred:
+            self.ensure(target)
+            found = self._previous.get(id(target))
+        return _EMPTY if found is None else found
 
     def binding_of(self, target: ast.AST) -> Binding | None:
-        return self.bindings.get(id(target))
+        found = self._bindings.get(id(target))
+        if found is None and self._deferred:
+            self.ensure(target)
+            found = self._bindings.get(id(target))
+        return found
 
     def uses_of(self, binding: Binding) -> list[ast.AST]:
         """Every load that the binding may reach, in source order."""
-        if self._uses_of is None:
+        self.ensure_within(binding.scope.node)
+        if self._uses_of is None or self._uses_of_runs != self._runs:
+            self._uses_of_runs = self._runs
             index: dict[int, list[ast.AST]] = {}
-            for key, reaching in self.uses.items():
-                node = self.use_nodes[key]
+            for key, reaching in self._uses.items():
+                node = self._use_nodes[key]
                 for b in reaching:
                     index.setdefault(id(b), []).append(node)
             for nodes in index.values():
@@ -326,11 +623,15 @@ class SemanticModel:
         return self._uses_of.get(id(binding), [])
 
     def scope_of(self, stmt: ast.AST) -> Scope:
-        return self.statement_scope.get(id(stmt), self.module_scope)
+        if self._deferred and id(stmt) not in self._statement_scope:
+            self.ensure(stmt)
+        return self._statement_scope.get(id(stmt), self.module_scope)
 
     def loop_of(self, stmt: ast.AST) -> ast.AST | None:
         """The innermost loop around a statement within its own function."""
-        return self.statement_loop.get(id(stmt))
+        if self._deferred and id(stmt) not in self._statement_loop:
+            self.ensure(stmt)
+        return self._statement_loop.get(id(stmt))
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:

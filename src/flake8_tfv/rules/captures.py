@@ -60,16 +60,16 @@ class _Captures:
         self.captures: list[Capture] = []
         # Every place that changes an object in place, and every attribute store, indexed once.
         self._mutation_sites: list[tuple[ast.AST, ast.AST, ast.AST]] = []  # (changed expr, node, stmt)
+        self._attribute_stores: dict[str, list[Binding]] = {}
+        if not traced_functions(model):
+            return  # nothing traced, nothing captured: the writes need not be indexed
         for node in model.call_graph.calls:
             if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS:
                 self._mutation_sites.append((node.func.value, node, model.statement_of(node) or node))
         for target, stmt in model.item_assignments:
             self._mutation_sites.append((target.value, target, stmt))
-        self._attribute_stores: dict[str, list[Binding]] = {}
-        for binding in model.bindings.values():
-            target = binding.node
-            if isinstance(target, ast.Attribute) and isinstance(target.ctx, ast.Store):
-                self._attribute_stores.setdefault(target.attr, []).append(binding)
+        for binding in model.attribute_store_bindings():
+            self._attribute_stores.setdefault(binding.node.attr, []).append(binding)
         self._collect()
 
     @classmethod

@@ -100,16 +100,23 @@ class _RebindingRule(Rule):
         """Single-target assignments to a name or attribute path that owns a variable somewhere in
         the file: the only ones a rebinding rule can report (a cheap filter, issue 6 profile)."""
         keys = self.variable_keys()
-        weights = bool(self.model.implicit_bindings)
+        weights = self.model.has_implicit_weights()
         if not keys and not weights:
             return
-        for stmt in self.model.statements:
+
+        def candidate(stmt: ast.stmt) -> bool:
             target = single_target(stmt)
-            if target is not None:
-                key = dotted_path(target)
-                # A built-in layer's weight is one binding for every spelling of its path.
-                if key in keys or (weights and key.rpartition(".")[2] in api.LAYER_WEIGHT_ATTRIBUTES):
-                    yield stmt, target, key
+            if target is None:
+                return False
+            key = dotted_path(target)
+            # A built-in layer's weight is one binding for every spelling of its path.
+            return key in keys or (weights and key.rpartition(".")[2] in api.LAYER_WEIGHT_ATTRIBUTES)
+
+        statements = [*self.model.reached_statements(ast.Assign, candidate), *self.model.reached_statements(ast.AnnAssign, candidate)]
+        statements.sort(key=lambda n: (n.lineno, n.col_offset))
+        for stmt in statements:
+            target = single_target(stmt)
+            yield stmt, target, dotted_path(target)
 
     def variable_keys(self) -> frozenset[str]:
         """Names and attribute paths that some binding of this file may store a variable in."""
@@ -119,11 +126,7 @@ class _RebindingRule(Rule):
                 model = self.model
                 # Bindings of this file, implicit ones (built-in layer weights, instances of this
                 # file's classes) and those inherited from project base classes in other modules.
-                keys = model.shared[_RebindingRule] = frozenset(
-                    b.key
-                    for b in (*model.bindings.values(), *model.implicit_bindings.values(), *model._inherited.values())
-                    if b.holds_variable
-                )
+                keys = model.shared[_RebindingRule] = frozenset(b.key for b in model.variable_bindings())
             self._variable_keys = keys
         return self._variable_keys
 
@@ -335,12 +338,14 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
     """
 
     def check(self) -> Iterator[Diagnostic]:
-        for stmt in self.model.statements:
-            if not isinstance(stmt, ast.AugAssign) or not isinstance(stmt.target, (ast.Name, ast.Attribute)):
-                continue
+        keys = self.variable_keys()
+
+        def candidate(stmt: ast.AugAssign) -> bool:
+            # The target holds a variable only through a binding of its key that holds one.
+            return isinstance(stmt.target, (ast.Name, ast.Attribute)) and dotted_path(stmt.target) in keys
+
+        for stmt in self.model.reached_statements(ast.AugAssign, candidate):
             key = dotted_path(stmt.target)
-            if key is None:
-                continue
             variables = [v for v in self.model.values_of(stmt.target) if v.kind is Kind.VARIABLE]
             if not variables:
                 continue

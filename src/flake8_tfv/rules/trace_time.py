@@ -317,7 +317,7 @@ class TraceTimeSideEffect(Rule):
             return isinstance(target.value, ast.Name) and any(
                 v.kind is Kind.INSTANCE for v in model.values_of(target.value)
             )
-        scope = model.scope_of_node.get(id(func))
+        scope = model.scope_for(func)
         return scope is not None and (target.id in scope.global_names or target.id in scope.nonlocal_names)
 
     def print_fix(self, call: ast.Call):

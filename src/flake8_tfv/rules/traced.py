@@ -146,7 +146,7 @@ def _nonlocal_key(model: SemanticModel, key: str, func: ast.AST) -> bool:
     key = key.split("[", 1)[0]
     if "." in key:
         return True
-    scope = model.scope_of_node.get(id(func))
+    scope = model.scope_for(func)
     if scope is None:
         return False
     return key in scope.global_names or key in scope.nonlocal_names or key not in scope.local_names

@@ -107,6 +107,9 @@ class OptimizerInLoop(_TrainingRule):
 
     def check(self) -> Iterator[Diagnostic]:
         for call in self.calls():
+            # Only the call's API makes an optimizer (flow.call_value): asked first, it spares the flow.
+            if api.classify_call(self.model.qualified_name(call.func) or "") is not Kind.OPTIMIZER:
+                continue
             made = [v for v in self.model.values_of(call) if v.kind is Kind.OPTIMIZER and v.origin is call]
             if not made:
                 continue
@@ -574,11 +577,18 @@ class NumpyInTape(_TrainingRule):
         counterpart).
     """
 
+    def may_open_tape(self, stmt: ast.With) -> bool:
+        """A `with` that may bind a tape: a call only does when it is `tf.GradientTape(...)`."""
+        for item in stmt.items:
+            if isinstance(item.optional_vars, ast.Name):
+                expr = item.context_expr
+                if not isinstance(expr, ast.Call) or api.classify_call(self.model.qualified_name(expr.func) or "") is Kind.TAPE:
+                    return True
+        return False
+
     def check(self) -> Iterator[Diagnostic]:
         seen: set[int] = set()
-        for stmt in self.model.statements:
-            if not isinstance(stmt, (ast.With, ast.AsyncWith)):
-                continue
+        for stmt in self.model.reached_statements(ast.With, self.may_open_tape):
             for item in stmt.items:
                 if not isinstance(item.optional_vars, ast.Name):
                     continue

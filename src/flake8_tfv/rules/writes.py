@@ -611,9 +611,11 @@ class DiscardedPureOp(_WriteRule):
     """
 
     def check(self) -> Iterator[Diagnostic]:
-        for stmt in self.model.statements:
-            if not isinstance(stmt, ast.Expr):
-                continue
+        def candidate(stmt: ast.Expr) -> bool:
+            expr = stmt.value
+            return isinstance(expr, ast.BinOp) or (isinstance(expr, ast.Call) and bool(expr.args) and self.is_pure_op(expr))
+
+        for stmt in self.model.reached_statements(ast.Expr, candidate):
             expr = stmt.value
             if isinstance(expr, ast.Call) and self.is_pure_op(expr) and expr.args:
                 first = expr.args[0]

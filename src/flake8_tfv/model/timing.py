@@ -7,6 +7,8 @@ before it and one after it, or one in a loop around it; a write inside another f
 when that function runs at such a point, or, when this file never calls it (a callback, a setter
 called from elsewhere), at any time. Set-up methods (`__init__`, `build`, Keras `compile`, which
 measurably resets Keras's cached train/predict functions) never run after a trace that matters.
+A Keras layer's `adapt` / `set_vocabulary` is the preprocessing API whose documented contract is
+that traces made before it keep the old state (see `follows_preprocessing_contract`).
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 # Keras methods that run the traced train/test/predict functions.
 KERAS_RUNNERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"})
+# Keras preprocessing methods that set a layer's state for the graphs compiled after them.
+KERAS_STATE_SETTERS = frozenset({"adapt", "set_vocabulary"})
 _MAX_CALLER_DEPTH = 4
 
 
@@ -144,6 +148,14 @@ class TraceTiming:
             )
         if self.is_setup(func):
             return False
+        if self.follows_preprocessing_contract(func):
+            # Only this file's own calls between traces break the contract; unseen callers and the
+            # layer's own methods (`load_assets`, `__init__`) are held to it.
+            owner = model.parent(func)
+            outside = [s for s in self.graph.sites(func) if not any(a is owner for a in model.ancestors(s))]
+            return depth < _MAX_CALLER_DEPTH and any(
+                self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in outside
+            )
         if self.runs_before_own_call(func, reason):
             return False
         root = reason.origin.root
@@ -182,6 +194,21 @@ class TraceTiming:
             return True
         owner = self.model.parent(func)
         return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
+
+    def follows_preprocessing_contract(self, func: ast.AST) -> bool:
+        """`adapt` or `set_vocabulary` of a Keras layer: Keras's preprocessing API, whose state is
+        documented as constant for the graphs compiled before it ("kept constant with respect to
+        any compiled `tf.Graph`s that call the layer ... you will need to take care to re-compile",
+        tf_keras `PreprocessingLayer.adapt`). Measured in TF 2.21: Keras 3 and tf_keras
+        `StringLookup`, `IntegerLookup`, `TextVectorization` (`set_vocabulary`, `adapt`) and
+        `Normalization.adapt` all leave a `tf.function` traced before them computing with the old
+        state (1 trace). A trace that keeps the old state after these is the API's contract, to be
+        met by the caller re-compiling or re-mapping, not the layer's bug; a call in this file
+        that breaks it (`ds.map(layer)`, then `layer.adapt(...)`) is still a stale read."""
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.name not in KERAS_STATE_SETTERS:
+            return False
+        owner = self.model.parent(func)
+        return isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
 
     def runs_before_own_call(self, func: ast.AST, reason: TraceReason) -> bool:
         """An override of a Keras layer's `__call__`, when the traced code is that layer's `call`:

@@ -574,10 +574,13 @@ class VariableRecreated(_RebindingRule):
     what = """
         Finds `v = tf.Variable(new)`, `w = K.variable(x)` or `self.w = tf.Variable(...)` where the name or
         attribute already holds a variable: re-creation in the same scope or in a loop, or
-        `self.w = tf.Variable(...)` in a method other than `__init__`/`build`.
+        `self.w = tf.Variable(...)` in a method other than `__init__`/`build`; and
+        `self.ws[i] = tf.Variable(...)` in such a method when every binding of `self.ws` is a list or
+        tuple of new variables (`[tf.Variable(0.0) for _ in range(n)]`), whose slot held a variable.
 
-        Not reported: the lazy pattern `if self.v is None: self.v = tf.Variable(...)`, and a loop that
-        creates a fresh variable per item and hands each one on (`variables.append(v)`).
+        Not reported: the lazy pattern `if self.v is None: self.v = tf.Variable(...)`, a loop that
+        creates a fresh variable per item and hands each one on (`variables.append(v)`), and slots of a
+        list that held `None`, tensors or values of unknown kind, or of a list that is not an attribute.
     """
     why = """
         Every call creates a new variable with a new handle; whatever held the old one keeps it:
@@ -631,6 +634,52 @@ class VariableRecreated(_RebindingRule):
                 f"update it with `{key}.assign(...)`"
             )
             yield self.diagnostic(stmt, message, self.assign_fix(stmt, target, key))
+        yield from self.check_slots()
+
+    def check_slots(self) -> Iterator[Diagnostic]:
+        """`self.vs[i] = tf.Variable(...)` in a method other than `__init__`/`build`, where every
+        binding of `self.vs` is a list (or tuple) of new variables: the slot held a variable, and
+        whatever read the list before (a traced function, an optimizer) keeps the old one."""
+        model = self.model
+        seen: set[int] = set()
+        for target, stmt in model.item_assignments:
+            if id(target) in seen or not isinstance(stmt, ast.Assign) or stmt.targets != [target]:
+                continue
+            seen.add(id(target))
+            container = target.value
+            key = dotted_path(container)
+            if not isinstance(container, ast.Attribute) or key is None:
+                continue
+            rhs = stmt.value
+            if not any(v.kind is Kind.VARIABLE and v.origin is rhs for v in model.values_of(rhs)):
+                continue
+            scope = model.scope_of(stmt)
+            if scope.name in INIT_METHODS:
+                continue
+            owners = list(model.reaching(container))
+            if not owners or not all(self.holds_new_variables(getattr(b.stmt, "value", None)) for b in owners):
+                continue
+            lines = sorted(b.stmt.lineno for b in owners)
+            slot = self.text(target)
+            message = (
+                f"`{slot} = {self.callee(rhs)}(...)` puts a new variable in place of the one `{key}` holds "
+                f"(made on line {lines[0]}): a tf.function that read `{key}` while tracing keeps updating the old "
+                f"variable, and a Keras 3 optimizer built for it raises \"ValueError: Unknown variable\"; "
+                f"update it with `{slot}.assign(...)`"
+            )
+            yield self.diagnostic(stmt, message, self.assign_fix(stmt, target, slot))
+
+    def holds_new_variables(self, value: ast.AST | None) -> bool:
+        """`[tf.Variable(0.0) for _ in ...]` or `[tf.Variable(a), tf.Variable(b)]`."""
+        if isinstance(value, ast.ListComp):
+            elements = [value.elt]
+        elif isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+            elements = value.elts
+        else:
+            return False
+        return all(
+            any(v.kind is Kind.VARIABLE and v.origin is e for v in self.model.values_of(e)) for e in elements
+        )
 
     def is_update(self, stmt: ast.stmt, target: ast.expr, key: str, owners: list[Binding]) -> bool:
         if loads_of(stmt.value, key):

@@ -379,6 +379,12 @@ class SemanticModel:
         self._ensure_where(n for n in self._nodes[ast.Subscript] if type(n.ctx) is not ast.Load)
         return self._item_assignments
 
+    def item_assignments_in_variable_flows(self) -> list[tuple[ast.Subscript, ast.stmt]]:
+        """The item assignments of the flows that may make a variable (ensure_variable_sources): all
+        those whose value can be one made right there."""
+        self.ensure_variable_sources()
+        return self._item_assignments
+
     def attribute_store_bindings(self) -> list[Binding]:
         """The bindings made by storing an attribute (`obj.x = ...`), of every flow."""
         self._ensure_where(n for n in self._nodes[ast.Attribute] if type(n.ctx) is ast.Store)

@@ -642,7 +642,7 @@ class VariableRecreated(_RebindingRule):
         whatever read the list before (a traced function, an optimizer) keeps the old one."""
         model = self.model
         seen: set[int] = set()
-        for target, stmt in model.item_assignments:
+        for target, stmt in model.item_assignments_in_variable_flows():
             if id(target) in seen or not isinstance(stmt, ast.Assign) or stmt.targets != [target]:
                 continue
             seen.add(id(target))

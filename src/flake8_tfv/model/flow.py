@@ -11,7 +11,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from . import api
-from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names
+from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope
 from .walk import child_nodes
 from .values import (
     NONE,
@@ -669,7 +669,7 @@ class ScopeFlow:
             kind = api.classify_call(qualname)
             if kind is not Kind.UNKNOWN:
                 return Value(kind, origin=node, api=qualname)
-            if any(v.kind is Kind.FUNCTION and (v.api or "").startswith("factory:") for v in func_values):
+            if any(v.is_variable_factory for v in func_values):
                 return Value(Kind.VARIABLE, origin=node, api=qualname)
             return UNKNOWN
         if isinstance(func, ast.Attribute):
@@ -785,12 +785,6 @@ class ScopeFlow:
         return frozenset({Value(Kind.FUNCTION, origin=node)})
 
 
-def build_scope(model: "SemanticModel", scope: Scope) -> None:
-    """Run the flow of one scope; nested scopes are scheduled as they are met."""
-    collect_local_names(scope, walrus=model.may_have_walrus)
-    run_scope(model, scope, scope_entry(model, scope))
-
-
 def scope_entry(model: "SemanticModel", scope: Scope) -> State:
     """What a scope's flow starts from: its parameters, for a method the attributes the class's
     methods that ran before it made, and its `global` / `nonlocal` names (collect_local_names
@@ -824,4 +818,4 @@ def run_scope(model: "SemanticModel", scope: Scope, entry: State) -> None:
     flow.run(node.body if isinstance(node.body, list) else [ast.Expr(node.body)])
 
 
-__all__ = ["ScopeFlow", "build_scope", "dotted_path", "merge", "run_scope", "scope_entry", "LOOP_NODES"]
+__all__ = ["ScopeFlow", "dotted_path", "merge", "run_scope", "scope_entry", "LOOP_NODES"]

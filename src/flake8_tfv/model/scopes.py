@@ -162,16 +162,31 @@ _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)  # Python 3.12 `type X = ...`
 
 
+def statement_targets(stmt: ast.AST) -> list[ast.expr]:
+    """What an assignment, augmented or annotated assignment, `for`, `with` or `del` stores to."""
+    if isinstance(stmt, (ast.Assign, ast.Delete)):
+        return stmt.targets
+    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        return [stmt.target]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in stmt.items if item.optional_vars is not None]
+    return []
+
+
+def target_leaves(target: ast.expr) -> list[ast.expr]:
+    """The names, attributes and subscripts a target stores to, through tuples, lists and `*rest`."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [leaf for elt in target.elts for leaf in target_leaves(elt)]
+    if isinstance(target, ast.Starred):
+        return target_leaves(target.value)
+    return [target]
+
+
 def _store_names(target: ast.AST, names: set[str]) -> None:
     """Names bound by an assignment, `for`, `with` or `del` target (not those it only reads)."""
-    if isinstance(target, ast.Name):
-        if isinstance(target.ctx, (ast.Store, ast.Del)):
-            names.add(target.id)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            _store_names(elt, names)
-    elif isinstance(target, ast.Starred):
-        _store_names(target.value, names)
+    for leaf in target_leaves(target):
+        if isinstance(leaf, ast.Name) and isinstance(leaf.ctx, (ast.Store, ast.Del)):
+            names.add(leaf.id)
 
 
 def _collect_statement_names(scope: Scope, body: list[ast.stmt]) -> None:
@@ -182,17 +197,9 @@ def _collect_statement_names(scope: Scope, body: list[ast.stmt]) -> None:
         if isinstance(child, _DEFS):
             names.add(child.name)
             continue
-        if isinstance(child, ast.Assign):
-            for target in child.targets:
-                _store_names(target, names)
-        elif isinstance(child, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
-            _store_names(child.target, names)
-        elif isinstance(child, (ast.With, ast.AsyncWith)):
-            for item in child.items:
-                if item.optional_vars is not None:
-                    _store_names(item.optional_vars, names)
-        elif isinstance(child, ast.Delete):
-            for target in child.targets:
+        targets = statement_targets(child)
+        if targets:
+            for target in targets:
                 _store_names(target, names)
         elif isinstance(child, (ast.Import, ast.ImportFrom)):
             for alias in child.names:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from . import api
 from .flow import _UNKNOWN_SET, dotted_path, run_scope, scope_entry
 from .imports import TF_PACKAGES, ImportMap, canonical
-from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names
+from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names, statement_targets, target_leaves
 from .calls import CallGraph
 from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
@@ -39,39 +39,23 @@ _INDEXED = (
 )
 
 
-_TARGET_FIELDS = {ast.Assign: "targets", ast.AugAssign: "target", ast.AnnAssign: "target", ast.For: "target", ast.AsyncFor: "target"}
-
-
 def _stores_attribute_of(func: ast.AST, name: str) -> bool:
-    """Whether a function's own statements store an attribute of `name` (`self.w = ...`)."""
+    """Whether a function's own statements store an attribute of `name` (`self.w = ...`, also
+    `self.w.b = ...`, more than the flow records for the class: never less)."""
     for stmt in own_statements(func):
-        field = _TARGET_FIELDS.get(type(stmt))
-        if field is not None:
-            targets = getattr(stmt, field)
-            todo = list(targets) if type(targets) is list else [targets]
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            todo = [item.optional_vars for item in stmt.items if item.optional_vars is not None]
-        else:
-            continue
-        while todo:
-            target = todo.pop()
-            if isinstance(target, (ast.Tuple, ast.List)):
-                todo.extend(target.elts)
-            elif isinstance(target, ast.Starred):
-                todo.append(target.value)
-            elif isinstance(target, ast.Attribute):
-                base = target.value
-                while isinstance(base, (ast.Attribute, ast.Subscript)):
-                    base = base.value
-                if isinstance(base, ast.Name) and base.id == name:
-                    return True
+        for target in statement_targets(stmt):
+            for leaf in target_leaves(target):
+                if isinstance(leaf, ast.Attribute) and isinstance(leaf.ctx, ast.Store):
+                    base = leaf.value
+                    while isinstance(base, (ast.Attribute, ast.Subscript)):
+                        base = base.value
+                    if isinstance(base, ast.Name) and base.id == name:
+                        return True
     return False
 
 
 def _makes_variables(values) -> bool:
-    return bool(values) and any(
-        v.kind is Kind.VARIABLE or (v.kind is Kind.FUNCTION and (v.api or "").startswith("factory:")) for v in values
-    )
+    return bool(values) and any(v.kind is Kind.VARIABLE or v.is_variable_factory for v in values)
 
 
 class SemanticModel:
@@ -250,15 +234,14 @@ class SemanticModel:
         functions nested in those (what they bind is read only there)."""
         if not self._deferred or self._draining:
             return
-        outermost: dict[int, ast.AST] = {}
+        # At most one function around a node waits: those inside it are not met until it runs.
+        waiting: dict[int, ast.AST] = {}
         for node in nodes:
-            waiting = None
             for ancestor in self.ancestors(node):
                 if id(ancestor) in self._deferred:
-                    waiting = ancestor
-            if waiting is not None:
-                outermost[id(waiting)] = waiting
-        for func in outermost.values():
+                    waiting[id(ancestor)] = ancestor
+                    break
+        for func in waiting.values():
             self.ensure_within(func)
 
     def ensure_variable_sources(self) -> None:
@@ -337,13 +320,14 @@ class SemanticModel:
         self.ensure_variable_sources()
         return bool(self._implicit_bindings)
 
-    def reached_statements(self, kind: type, where=None) -> list[ast.stmt]:
-        """The statements of one indexed kind that the flow reaches and `where` (a test of the
-        syntax, asked first) accepts, in source order; only their functions' flows are run."""
+    def reached_statements(self, kinds: tuple[type, ...], where=None) -> list[ast.stmt]:
+        """The statements of indexed kinds that the flow reaches and `where` (a test of the syntax,
+        asked first) accepts, in source order; only their functions' flows are run."""
         found = []
-        for stmt in self.nodes_of(kind):
-            if (where is None or where(stmt)) and self.reached(stmt):
-                found.append(stmt)
+        for kind in kinds:
+            for stmt in self.nodes_of(kind):
+                if (where is None or where(stmt)) and self.reached(stmt):
+                    found.append(stmt)
         found.sort(key=lambda n: (n.lineno, n.col_offset))
         return found
 
@@ -356,7 +340,7 @@ class SemanticModel:
         self.ensure(func)
         return self.scope_of_node.get(id(func))
 
-    # The flow's tables, whole: whoever reads them all needs every flow run.
+    # Whole tables: whoever reads them needs every flow run (rules ask reached_statements instead).
     @property
     def statements(self) -> list[ast.stmt]:
         """Every statement the flow reaches, in the order first walked."""
@@ -364,14 +348,9 @@ class SemanticModel:
         return self._statements
 
     @property
-    def bindings(self) -> dict[int, Binding]:
+    def scopes(self) -> list[Scope]:
         self.ensure_all()
-        return self._bindings
-
-    @property
-    def implicit_bindings(self) -> dict[tuple, Binding]:
-        self.ensure_all()
-        return self._implicit_bindings
+        return self._scopes
 
     @property
     def item_assignments(self) -> list[tuple[ast.Subscript, ast.stmt]]:
@@ -389,21 +368,6 @@ class SemanticModel:
         """The bindings made by storing an attribute (`obj.x = ...`), of every flow."""
         self._ensure_where(n for n in self._nodes[ast.Attribute] if type(n.ctx) is ast.Store)
         return [b for b in self._bindings.values() if isinstance(b.node, ast.Attribute) and isinstance(b.node.ctx, ast.Store)]
-
-    @property
-    def scopes(self) -> list[Scope]:
-        self.ensure_all()
-        return self._scopes
-
-    @property
-    def values(self) -> dict[int, ValueSet]:
-        self.ensure_all()
-        return self._values
-
-    @property
-    def uses(self) -> dict[int, frozenset]:
-        self.ensure_all()
-        return self._uses
 
     def reached(self, stmt: ast.stmt) -> bool:
         """Whether the flow reaches a statement (code after `return` is not walked)."""

@@ -48,6 +48,11 @@ class Value:
     def line(self) -> int | None:
         return getattr(self.origin, "lineno", None)
 
+    @property
+    def is_variable_factory(self) -> bool:
+        """A function of another project module that returns a new variable (project.value_of)."""
+        return self.kind is Kind.FUNCTION and (self.api or "").startswith("factory:")
+
 
 UNKNOWN = Value(Kind.UNKNOWN)
 TENSOR = Value(Kind.TENSOR)

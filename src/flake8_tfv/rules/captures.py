@@ -206,8 +206,9 @@ class StaleCapturedValue(Rule):
         counts, except in a Keras layer's `adapt` or `set_vocabulary`: Keras's preprocessing contract
         keeps such state constant for the graphs traced before them (re-compile or re-map after a
         change; measured on Keras 3 and tf_keras `StringLookup`, `IntegerLookup`, `TextVectorization`
-        and `Normalization`), so only this file's own calls of them between traces count. Values of unknown type are reported only when another write shows a Python value, NumPy
-        array or tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a).
+        and `Normalization`), so only this file's own calls of them between traces count. Values of
+        unknown type are reported only when another write shows a Python value, NumPy array or
+        tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a).
     """
     why = """
         A traced function keeps what it read while tracing. Measured in TF 2.21, after the first call

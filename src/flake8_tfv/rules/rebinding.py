@@ -112,9 +112,7 @@ class _RebindingRule(Rule):
             # A built-in layer's weight is one binding for every spelling of its path.
             return key in keys or (weights and key.rpartition(".")[2] in api.LAYER_WEIGHT_ATTRIBUTES)
 
-        statements = [*self.model.reached_statements(ast.Assign, candidate), *self.model.reached_statements(ast.AnnAssign, candidate)]
-        statements.sort(key=lambda n: (n.lineno, n.col_offset))
-        for stmt in statements:
+        for stmt in self.model.reached_statements((ast.Assign, ast.AnnAssign), candidate):
             target = single_target(stmt)
             yield stmt, target, dotted_path(target)
 
@@ -344,7 +342,7 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             # The target holds a variable only through a binding of its key that holds one.
             return isinstance(stmt.target, (ast.Name, ast.Attribute)) and dotted_path(stmt.target) in keys
 
-        for stmt in self.model.reached_statements(ast.AugAssign, candidate):
+        for stmt in self.model.reached_statements((ast.AugAssign,), candidate):
             key = dotted_path(stmt.target)
             variables = [v for v in self.model.values_of(stmt.target) if v.kind is Kind.VARIABLE]
             if not variables:
@@ -659,11 +657,10 @@ class VariableRecreated(_RebindingRule):
             owners = list(model.reaching(container))
             if not owners or not all(self.holds_new_variables(getattr(b.stmt, "value", None)) for b in owners):
                 continue
-            lines = sorted(b.stmt.lineno for b in owners)
             slot = self.text(target)
             message = (
                 f"`{slot} = {self.callee(rhs)}(...)` puts a new variable in place of the one `{key}` holds "
-                f"(made on line {lines[0]}): a tf.function that read `{key}` while tracing keeps updating the old "
+                f"(made on line {min(b.stmt.lineno for b in owners)}): a tf.function that read `{key}` while tracing keeps updating the old "
                 f"variable, and a Keras 3 optimizer built for it raises \"ValueError: Unknown variable\"; "
                 f"update it with `{slot}.assign(...)`"
             )

@@ -588,7 +588,7 @@ class NumpyInTape(_TrainingRule):
 
     def check(self) -> Iterator[Diagnostic]:
         seen: set[int] = set()
-        for stmt in self.model.reached_statements(ast.With, self.may_open_tape):
+        for stmt in self.model.reached_statements((ast.With,), self.may_open_tape):
             for item in stmt.items:
                 if not isinstance(item.optional_vars, ast.Name):
                     continue

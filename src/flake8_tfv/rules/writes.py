@@ -615,7 +615,7 @@ class DiscardedPureOp(_WriteRule):
             expr = stmt.value
             return isinstance(expr, ast.BinOp) or (isinstance(expr, ast.Call) and bool(expr.args) and self.is_pure_op(expr))
 
-        for stmt in self.model.reached_statements(ast.Expr, candidate):
+        for stmt in self.model.reached_statements((ast.Expr,), candidate):
             expr = stmt.value
             if isinstance(expr, ast.Call) and self.is_pure_op(expr) and expr.args:
                 first = expr.args[0]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .scopes import FUNCTION_NODES
+from .scopes import FUNCTION_NODES, target_leaves
 from .walk import block_children, own_returns
 
 if TYPE_CHECKING:
@@ -131,8 +131,18 @@ def _known_name(model: "SemanticModel", name: ast.Name, depth: int) -> bool | No
     return values.pop() if len(values) == 1 else None
 
 
-# What _known can tell a value of: the shapes of an assignment's value that may store a condition.
-_CONDITION_SHAPES = (ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Name, ast.Call)
+def _may_be_condition(expr: ast.AST) -> bool:
+    """The shapes _known can tell a value of (it must change with them): asked of an assignment's
+    value before the flow says whether the assignment reaches a use."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, bool)
+    if isinstance(expr, ast.UnaryOp):
+        return isinstance(expr.op, ast.Not)
+    if isinstance(expr, ast.Compare):
+        return len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Is, ast.IsNot))
+    if isinstance(expr, ast.Call):
+        return not expr.args and not expr.keywords
+    return isinstance(expr, (ast.BoolOp, ast.Name))
 
 
 def _condition_names(model: "SemanticModel") -> frozenset[str]:
@@ -143,8 +153,23 @@ def _condition_names(model: "SemanticModel") -> frozenset[str]:
         found = model.shared[key] = frozenset(
             stmt.targets[0].id
             for stmt in model.nodes_of(ast.Assign)
-            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, _CONDITION_SHAPES)
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _may_be_condition(stmt.value)
         )
+    return found
+
+
+def _optional_module_names(model: "SemanticModel") -> frozenset[str]:
+    """Names that may hold the tensorflow module: its import aliases, and names assigned the result
+    of a call without arguments (`tf = try_import_tensorflow()`)."""
+    key = (_CACHE, "optional module names")
+    found = model.shared.get(key)
+    if found is None:
+        names = {name for name, target in model.imports.aliases.items() if target == "tensorflow"}
+        for stmt in model.nodes_of(ast.Assign):
+            value = stmt.value
+            if isinstance(value, ast.Call) and not value.args and not value.keywords:
+                names.update(leaf.id for t in stmt.targets for leaf in target_leaves(t) if isinstance(leaf, ast.Name))
+        found = model.shared[key] = frozenset(names)
     return found
 
 
@@ -167,6 +192,8 @@ def _tensorflow_or_none(model: "SemanticModel", expr: ast.AST, depth: int) -> bo
     """`expr` holds the tensorflow module or None (an optional import)."""
     if depth > MAX_DEPTH or not isinstance(expr, ast.Name):
         return False
+    if expr.id not in _optional_module_names(model):
+        return False  # no binding of it can store the module: asked first, it spares the flow
     bindings = model.reaching(expr)
     if not bindings:
         return model.imports.aliases.get(expr.id) == "tensorflow"

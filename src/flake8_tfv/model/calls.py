@@ -27,6 +27,7 @@ class CallGraph:
         self.classes: list[ast.ClassDef] = model.nodes_of(ast.ClassDef)
         self.assigns: list[ast.Assign] = model.nodes_of(ast.Assign)
         self.withs: list[ast.With] = model.nodes_of(ast.With)  # and async with
+        self._bound_here: frozenset[str] | None = None
 
     # ---- call -> functions ------------------------------------------------------------------
 
@@ -51,6 +52,8 @@ class CallGraph:
         """Function definitions (or lambdas) that `expr` may evaluate to."""
         if isinstance(expr, ast.Lambda):
             return [expr]
+        if not self._may_hold_own(expr):
+            return []
         found = [
             v.origin
             for v in self.model.values_of(expr)
@@ -76,6 +79,8 @@ class CallGraph:
                 if isinstance(ancestor, ast.ClassDef):
                     return self.model.class_lineage(ancestor)[1:]
             return []
+        if not self._may_hold_own(expr):
+            return []
         classes: list[ast.ClassDef] = []
         for value in self.model.values_of(expr):
             if value.kind is Kind.INSTANCE and isinstance(value.origin, ast.ClassDef):
@@ -85,6 +90,40 @@ class CallGraph:
                     if made_by.kind is Kind.CLASS and isinstance(made_by.origin, ast.ClassDef):
                         classes.append(made_by.origin)
         return classes
+
+    def _may_hold_own(self, expr: ast.AST) -> bool:
+        """Whether `expr` may be a function, class or instance defined in this file, asked of the
+        syntax before the flow. A name (or an attribute of one) can be only if this file binds the
+        name otherwise than by an import, is a method's first parameter, or stores attributes on
+        it: an imported name holds another module's objects, whose facts keep no definitions."""
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Call):
+            # A call's value is never a function, and an instance only from `C(...)` of a class
+            # here (`C().method` then names a method of this file).
+            root = root.func if isinstance(root.func, ast.Name) else None
+        if root is None:
+            return False
+        if not isinstance(root, ast.Name):
+            return True
+        if self._bound_here is None:
+            names = {n.id for n in self.model.nodes_of(ast.Name) if type(n.ctx) is not ast.Load}
+            names.update(n.name for n in self.functions if not isinstance(n, ast.Lambda))
+            for cls in self.classes:
+                names.add(cls.name)
+                for item in cls.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.args.posonlyargs + item.args.args:
+                        names.add((item.args.posonlyargs + item.args.args)[0].arg)
+            for node in self.model.nodes_of(ast.Attribute):
+                if type(node.ctx) is not ast.Load:
+                    base = node.value
+                    while isinstance(base, (ast.Attribute, ast.Subscript)):
+                        base = base.value
+                    if isinstance(base, ast.Name):
+                        names.add(base.id)
+            self._bound_here = frozenset(names)
+        return root.id in self._bound_here
 
     def method(self, cls: ast.ClassDef, name: str) -> ast.AST | None:
         """The method `name` that instances of `cls` run, looked up through the bases in this file."""

@@ -14,6 +14,8 @@ from .diagnostic import Diagnostic, Position
 from .model import ImportMap, SemanticModel
 from .model.bases_text import has_class_with_bases
 from .model.imports import names_tf_package
+from .model.index import SyntaxIndex
+from .model.needs import tree_features
 from .model.project import project_for
 from .model.traced import external_callers, untraced_module_functions
 from .rules import Rule, all_rules
@@ -60,6 +62,9 @@ class Settings:
 
     def factory_roots(self) -> frozenset[str]:
         return frozenset(f.split(".", 1)[0] for f in self.variable_factories)
+
+    def factory_names(self) -> frozenset[str]:
+        return frozenset(f.rpartition(".")[2] for f in self.variable_factories)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -140,20 +145,33 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         imports = imports.with_package(package)
     if not uses and (project is None or not _subclasses_tf_class(project, text, package, tree, imports, named)):
         return []
+    index = SyntaxIndex(tree)
+    active = _needing(rules, tree_features(index, _wanted(rules), settings.factory_names(), project, module_name, imports))
+    if not active:
+        return []
     source = SourceText(text, lines)
     try:
-        model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name)
+        model = SemanticModel(tree, source, imports, settings.variable_factories, project, module_name, index=index)
     except (RecursionError, MemoryError):
         raise TooComplex() from None
     except Exception as err:  # noqa: BLE001 - one bad file must not abort a whole flake8 run
         return [_internal_error("the semantic model", err)]
     if project is not None and module_name:
         project.remember(model, Path(filename))
-    found = _run_rules(model, rules)
+    found = _run_rules(model, active)
     if project is not None and module_name:
-        found = _with_traced_callers(model, rules, found)
+        found = _with_traced_callers(model, active, found)
     model.release()
     return _finished(found, rules)
+
+
+def _wanted(rules: list[type[Rule]]) -> frozenset[str]:
+    return frozenset().union(*(r.needs for r in rules if r.needs is not None))
+
+
+def _needing(rules: list[type[Rule]], features: frozenset[str]) -> list[type[Rule]]:
+    """The rules that can find something in a file holding `features` (model/needs.py)."""
+    return [r for r in rules if r.needs is None or not r.needs.isdisjoint(features)]
 
 
 def _finished(found: list[Diagnostic], rules: list[type[Rule]]) -> list[Diagnostic]:
@@ -213,8 +231,10 @@ class _Analyser:
         uses = model.imports.uses_tensorflow(self.settings.factory_roots())
         if not uses and not _subclasses_tf_class(model.project, text, package, model.tree, model.imports, named):
             return [], frozenset()
-        found = _run_rules(model, self.rules)
-        return found, frozenset(f.name for f in _traced_candidates(model, self.rules))
+        present = tree_features(model.index, _wanted(self.rules), self.settings.factory_names(), model.project, model.module_name, model.imports)
+        rules = _needing(self.rules, present)
+        found = _run_rules(model, rules)
+        return found, frozenset(f.name for f in _traced_candidates(model, rules))
 
 
 def _traced_candidates(model: SemanticModel, rules: list[type[Rule]]) -> list[ast.AST]:

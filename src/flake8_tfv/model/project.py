@@ -127,6 +127,11 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
     for node in model.nodes_of(ast.Name):
         if isinstance(node.ctx, ast.Store):
             stores[node.id] = stores.get(node.id, 0) + 1
+    # An import binds its name too: `from .state import step` then `step = step + 1` rebinds it.
+    for alias in model.nodes_of(ast.alias):
+        if alias.name != "*":
+            local = alias.asname or alias.name.partition(".")[0]
+            stores[local] = stores.get(local, 0) + 1
     for node in model.nodes_of(ast.AugAssign):
         name = root(node.target)
         if name:
@@ -245,6 +250,14 @@ class Project:
         except KeyError:
             found = self._module_files[name] = self._find_module_file(name)
             return found
+
+    def has_module(self, name: str) -> bool:
+        """Whether the project has a module of that name; a missing one is noted, so that a cached
+        answer that relied on its absence is asked again once it appears."""
+        if self.module_file(name) is not None:
+            return True
+        self._note(Dependencies(missing={name}))
+        return False
 
     def _find_module_file(self, name: str) -> Path | None:
         try:

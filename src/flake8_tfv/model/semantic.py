@@ -19,7 +19,8 @@ from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
-from .walk import CHILD_FIELDS as _CHILD_FIELDS, own_statements
+from .index import SyntaxIndex
+from .walk import own_statements
 
 if TYPE_CHECKING:
     from .project import Project
@@ -29,13 +30,6 @@ _EMPTY: frozenset = frozenset()
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
 INIT_METHODS = frozenset(
     {"__init__", "build", "_build", "setup", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
-)
-
-
-# Node kinds the model's one walk lists for the rules and the call graph.
-_INDEXED = (
-    ast.Call, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Global, ast.Nonlocal,
-    ast.Name, ast.With, ast.Expr, ast.Attribute, ast.Subscript, ast.ImportFrom,
 )
 
 
@@ -68,6 +62,7 @@ class SemanticModel:
         project: "Project | None" = None,
         module_name: str | None = None,
         lazy: bool = True,
+        index: SyntaxIndex | None = None,
     ):
         self.tree = tree
         self.source = source
@@ -104,8 +99,9 @@ class SemanticModel:
         self._queue: deque[Scope] = deque()
         self._pending_methods: dict[int, list[Scope]] = {}
         self._scheduled: set[int] = set()
-        self._parents: dict[int, ast.AST] | None = None
-        self._nodes: dict[type, list] = {}
+        self.index = index = index or SyntaxIndex(tree)
+        self._parents: dict[int, ast.AST] = index.parents
+        self._nodes: dict[type, list] = index.nodes
         self._qualnames: dict[int, str | None] = {}
         # What several rules compute from the model once per file, keyed by the rule family's own key.
         self.shared: dict[object, object] = {}
@@ -120,7 +116,6 @@ class SemanticModel:
         self._lazy = lazy
 
         self.module_scope = Scope("module", tree, None)
-        self._index()
         # A `global` or `nonlocal` statement lets a function add bindings that other scopes read,
         # which ties every flow to the order they run in: such files are analysed all at once.
         if self._nodes[ast.Global] or self._nodes[ast.Nonlocal]:
@@ -604,43 +599,11 @@ class SemanticModel:
         return self._statement_loop.get(id(stmt))
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        if self._parents is None:
-            self._index()
         return self._parents.get(id(node))
 
-    def _index(self) -> None:
-        """One breadth-first walk (ast.walk's order) for the parent map and the node lists the call
-        graph and the call rules read: the tree is walked once, not once per question."""
-        parents: dict[int, ast.AST] = {}
-        nodes = self._nodes = {kind: [] for kind in _INDEXED}
-        # Async defs and lambdas are listed with the defs.
-        buckets = {kind: nodes[kind] for kind in _INDEXED}
-        buckets[ast.AsyncFunctionDef] = buckets[ast.Lambda] = nodes[ast.FunctionDef]
-        buckets[ast.AsyncWith] = nodes[ast.With]
-        fields_of, AST, list_type = _CHILD_FIELDS, ast.AST, list
-        todo = deque([self.tree])
-        popleft, append = todo.popleft, todo.append
-        # A node is listed when it is queued, which is the order it is taken out in (ast.walk's);
-        # leaves are listed without being queued.
-        while todo:
-            node = popleft()
-            for name in fields_of[type(node)]:
-                value = getattr(node, name, None)
-                for child in value if type(value) is list_type else (value,):
-                    if isinstance(child, AST):
-                        parents[id(child)] = node
-                        kind = type(child)
-                        if kind in buckets:
-                            buckets[kind].append(child)
-                        if fields_of.get(kind, True):
-                            append(child)
-        self._parents = parents
-
     def nodes_of(self, kind: type) -> list:
-        """Every node of one of the _INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas;
+        """Every node of one of the index's kinds (ast.FunctionDef: defs, async defs and lambdas;
         ast.With: with and async with), in ast.walk order."""
-        if self._parents is None:
-            self._index()
         return self._nodes[kind]
 
     def calls(self) -> list[ast.Call]:

@@ -61,6 +61,7 @@ _KERAS_TRACED = (
     (_LOSS_BASES, frozenset({"call"})),
     (_METRIC_BASES, frozenset({"update_state", "result"})),
 )
+KERAS_TRACED_METHODS = frozenset().union(*(methods for _, methods in _KERAS_TRACED))
 # Calls whose function argument runs eagerly as a Python function, even from traced code.
 EAGER_WRAPPERS = frozenset(
     {

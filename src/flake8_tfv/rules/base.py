@@ -27,6 +27,9 @@ class Rule:
     # Whether what the rule reports depends on which functions are traced (the model's `traced`,
     # `trace_reason`): such rules run again when other modules' traced callers are looked for.
     uses_tracing: ClassVar[bool] = False
+    # What a file must contain for the rule to find anything there (model/needs.py): one of
+    # these features. None: any file may hold a finding.
+    needs: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, model: SemanticModel):
         self.model = model

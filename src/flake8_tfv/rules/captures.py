@@ -19,6 +19,7 @@ from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
 from ..model.traced import TraceReason
 from ..model.values import Kind
+from ..model.needs import TRACED
 from .base import Rule
 from .rebinding import _VALUE_FIRST_FACTORIES
 from .traced import MUTATING_METHODS, describe, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
@@ -184,6 +185,7 @@ def _captured_kinds(capture: Capture) -> set[Kind]:
 
 class StaleCapturedValue(Rule):
     code = "TFV301"
+    needs = frozenset({TRACED})
     uses_tracing = True
     name = "stale-captured-value"
     summary = "Traced code reads a Python value, NumPy array or tensor from outside that is changed after tracing."
@@ -389,6 +391,7 @@ def _numeric(node: ast.AST) -> bool:
 
 class CapturedVariableRebound(Rule):
     code = "TFV302"
+    needs = frozenset({TRACED})
     uses_tracing = True
     # The capture is the sharper explanation of the same line than a plain rebinding.
     supersedes = ("TFV104", "TFV105")

@@ -12,6 +12,7 @@ from ..model.scopes import Binding
 from ..model.semantic import INIT_METHODS
 from ..model.usage import escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
+from ..model.needs import VARIABLES
 from .base import Rule
 
 # `+= -= *= /= **=` raise on a tf.Variable; every other operator rebinds silently (case 2).
@@ -150,6 +151,7 @@ class _RebindingRule(Rule):
 
 class VariableRebound(_RebindingRule):
     code = "TFV101"
+    needs = frozenset({VARIABLES})
     name = "variable-rebound-to-tensor"
     summary = "A variable is 'updated' by rebinding its name or attribute with `=` to a tensor computed from it."
     what = """
@@ -297,6 +299,7 @@ class VariableRebound(_RebindingRule):
 
 class AugmentedAssignmentOnVariable(_RebindingRule):
     code = "TFV102"
+    needs = frozenset({VARIABLES})
     name = "augmented-assignment-on-variable"
     summary = "An augmented assignment (`+=`, `-=`, `*=`, ...) on a variable."
     what = """
@@ -389,6 +392,7 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
 
 class RebindToAssignResult(_RebindingRule):
     code = "TFV103"
+    needs = frozenset({VARIABLES})
     name = "rebound-to-assign-result"
     summary = "A variable's name or attribute is rebound to the result of its own `.assign*()`."
     what = """
@@ -479,6 +483,7 @@ _RUNNERS = frozenset({"run", "evaluate"})
 
 class VariableOverwritten(_RebindingRule):
     code = "TFV104"
+    needs = frozenset({VARIABLES})
     name = "variable-overwritten-by-value"
     summary = "A variable's name or attribute is overwritten with `=` by a tensor or Python value."
     what = """
@@ -567,6 +572,7 @@ class VariableOverwritten(_RebindingRule):
 
 class VariableRecreated(_RebindingRule):
     code = "TFV105"
+    needs = frozenset({VARIABLES})
     name = "variable-recreated"
     summary = "A new variable is created to 'update' a name or attribute that already holds one."
     what = """

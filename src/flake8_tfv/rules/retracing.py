@@ -9,6 +9,7 @@ from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
 from ..model.traced import TraceReason, applies_tf_function, function_name, is_tf_function
 from ..model.values import Kind
+from ..model.needs import TRACED
 from .base import Rule
 from .traced import tensorflow_alias
 
@@ -64,6 +65,7 @@ def _few(iterable: ast.AST) -> bool:
 
 class PythonNumberRetraces(Rule):
     code = "TFV307"
+    needs = frozenset({TRACED})
     uses_tracing = True
     name = "retrace-on-python-number"
     summary = "A `tf.function` is called in a loop with a Python number that changes on every call."
@@ -202,6 +204,7 @@ class PythonNumberRetraces(Rule):
 
 class TfFunctionInLoop(Rule):
     code = "TFV308"
+    needs = frozenset({TRACED})
     uses_tracing = True
     name = "tf-function-in-loop"
     summary = "`tf.function` is applied inside a loop body: a new function, and a new trace, every iteration."

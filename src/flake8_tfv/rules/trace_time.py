@@ -10,6 +10,7 @@ from ..diagnostic import Diagnostic
 from ..model.flow import dotted_path
 from ..model.semantic import SemanticModel
 from ..model.values import Kind
+from ..model.needs import TRACED
 from .base import Rule
 from .traced import (
     is_builtin_call,
@@ -143,6 +144,7 @@ def undone_on_exit(model: SemanticModel, call: ast.Call, func: ast.AST) -> bool:
 
 class TraceTimeSideEffect(Rule):
     code = "TFV304"
+    needs = frozenset({TRACED})
     uses_tracing = True
     name = "trace-time-side-effect"
     summary = "A Python side effect in traced code runs once per trace, not once per call."
@@ -394,6 +396,7 @@ def python_randomness(qualname: str | None) -> str | None:
 
 class TraceTimeRandomness(Rule):
     code = "TFV305"
+    needs = frozenset({TRACED})
     uses_tracing = True
     name = "trace-time-randomness"
     summary = "Python or NumPy randomness, or a clock read, in traced code is evaluated once, at trace time."

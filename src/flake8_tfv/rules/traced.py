@@ -16,6 +16,7 @@ from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
 from ..model.traced import function_name
 from ..model.values import Kind
+from ..model.needs import TRACED
 from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------
@@ -356,6 +357,7 @@ def _may_hold_layer(model: SemanticModel, expr: ast.AST) -> bool:
 
 class StateCreatedInTracedCode(Rule):
     code = "TFV303"
+    needs = frozenset({TRACED})
     uses_tracing = True
     # In traced code an optimizer made per call raises the singleton ValueError: that is the symptom.
     supersedes = ("TFV401",)
@@ -614,6 +616,7 @@ def _checks_tensor(model: SemanticModel, test: ast.AST, name: str, reaching: set
 
 class NumpyInTracedCode(Rule):
     code = "TFV306"
+    needs = frozenset({TRACED})
     uses_tracing = True
     # In traced code `.numpy()` raises before any tape could lose the gradient.
     supersedes = ("TFV403",)

@@ -16,6 +16,7 @@ from ..model import api
 from ..model.flow import dotted_path, none_guard
 from ..model.scopes import Binding
 from ..model.values import Kind, Value
+from ..model.needs import TRAINING, VARIABLES
 from .base import Rule
 
 _SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
@@ -50,6 +51,7 @@ class _TrainingRule(Rule):
 
 class OptimizerInLoop(_TrainingRule):
     code = "TFV401"
+    needs = frozenset({TRAINING})
     uses_tracing = True
     name = "optimizer-created-per-step"
     summary = "An optimizer is constructed inside the training loop that uses it, or inside traced code."
@@ -301,6 +303,7 @@ def dtype_kind(node: ast.AST) -> str | None:
 
 class IntegerVariableInGradients(_TrainingRule):
     code = "TFV402"
+    needs = frozenset({VARIABLES})
     name = "integer-variable-trained"
     summary = "An integer or boolean variable left trainable and handed to `tape.gradient`, `apply_gradients` or `minimize`."
     what = """
@@ -533,6 +536,7 @@ _WEIGHT_LISTS = frozenset({"trainable_variables", "trainable_weights", "variable
 
 class NumpyInTape(_TrainingRule):
     code = "TFV403"
+    needs = frozenset({TRAINING})
     uses_tracing = True
     name = "numpy-inside-gradient-tape"
     summary = "`.numpy()`, `float()`, `int()` or a NumPy function on a watched tensor inside a `tf.GradientTape`, on the way to the loss."

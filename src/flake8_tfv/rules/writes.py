@@ -14,6 +14,7 @@ from ..diagnostic import Diagnostic, Fix
 from ..model import api
 from ..model.flow import dotted_path
 from ..model.values import Kind, Value, only
+from ..model.needs import ITEM_ASSIGNMENTS, UPDATES, VARIABLES
 from .base import Rule
 from .rebinding import created_line
 
@@ -163,6 +164,7 @@ class _WriteRule(Rule):
 
 class AssignToDerivedTensor(_WriteRule):
     code = "TFV201"
+    needs = frozenset({UPDATES})
     name = "assign-to-derived-tensor"
     summary = "`.assign*()` or `.scatter_*()` on a tensor derived from variables (concat, stack, reshape, a slice of a slice, ...)."
     what = """
@@ -333,6 +335,7 @@ class AssignToDerivedTensor(_WriteRule):
 
 class ItemAssignment(_WriteRule):
     code = "TFV202"
+    needs = frozenset({ITEM_ASSIGNMENTS})
     name = "item-assignment-on-variable-or-tensor"
     summary = "Item assignment `x[i] = y` on a variable or a tensor."
     what = """
@@ -460,6 +463,7 @@ class ItemAssignment(_WriteRule):
 
 class DiscardedTensorScatter(_WriteRule):
     code = "TFV203"
+    needs = frozenset({UPDATES})
     name = "discarded-tensor-scatter"
     summary = "`tf.tensor_scatter_nd_update(var, ...)` whose result is never written back to the variable."
     what = """
@@ -580,6 +584,7 @@ class DiscardedTensorScatter(_WriteRule):
 
 class DiscardedPureOp(_WriteRule):
     code = "TFV204"
+    needs = frozenset({VARIABLES})
     name = "discarded-pure-op-on-variable"
     summary = "A pure TF op on a variable used as a bare statement (`tf.clip_by_value(v, 0, 1)`): no effect."
     what = """
@@ -655,6 +660,7 @@ class DiscardedPureOp(_WriteRule):
 
 class RemovedAssignFunction(_WriteRule):
     code = "TFV205"
+    needs = frozenset({UPDATES})
     name = "tf1-assign-function"
     summary = "The TF1 function form `tf.assign(ref, value)` / `tf.scatter_update(...)` and its `tf.compat.v1` spellings."
     what = """

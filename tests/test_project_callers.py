@@ -23,9 +23,28 @@ def test_callers_by_attribute_and_by_imported_name(tmp_path: Path):
         "app/__init__.py": "",
         "app/seeds.py": "import tensorflow as tf\n\ndef uniform():\n    return tf.random.uniform([])\n",
         "app/whole.py": "import tensorflow as tf\nfrom app import seeds\n\n@tf.function\ndef f():\n    return seeds . uniform()\n",
-        "app/named.py": "import tensorflow as tf\nfrom app.seeds import (\n    uniform as draw,\n)\n",
+        "app/named.py": "import tensorflow as tf\nfrom app.seeds import (\n    uniform as draw,\n)\n\nds = ds.map(lambda x: draw())\n",
+        # Names it, but traces nothing of its own: it cannot call it from traced code.
+        "app/eager.py": "import tensorflow as tf\nfrom app.seeds import uniform\n\nprint(uniform())\n",
         "app/mention.py": "import tensorflow as tf\nfrom app import seeds\n\nuniform = 3  # uniform\n",
         "app/untf.py": "from app.seeds import uniform\n",
     })
     found = project.possible_callers("app.seeds", frozenset({"uniform"}))
     assert found == {"app.whole": frozenset({"uniform"}), "app.named": frozenset({"uniform"})}
+
+
+def test_a_module_with_traced_code_is_told_by_its_text():
+    from flake8_tfv.model.traced import may_trace
+
+    for text in [
+        "@tf.function\ndef f(x):\n    return x\n",
+        "g = tf . function(f)\n",
+        "from tensorflow import function as compiled\n",
+        "from tensorflow import (\n    constant,\n    function,\n)\n",
+        "class L(Layer):\n    def call(self, x):\n        return x\n",
+        "ds = ds.map(parse)\n",
+        "model.compile(loss=loss)\n",
+    ]:
+        assert may_trace(text), text
+    for text in ['def helper(x):\n    """A function of x."""\n    return x\n', "result = reduce_sum(x)\n"]:
+        assert not may_trace(text), text

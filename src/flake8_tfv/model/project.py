@@ -26,6 +26,7 @@ from astroid import modutils
 from . import api
 from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, mentions
 from .imports import TF_PACKAGES, canonical, names_tf_package
+from .traced import may_trace
 from .values import Kind, Value, ValueSet
 from .walk import own_returns, statements_breadth_first
 
@@ -178,7 +179,8 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         # The import index (_import_index): files by number, word -> numbers of the files whose
-        # imports contain it, and per file number its import words and callable names, sorted.
+        # imports contain it, and per file number its import words and callable names, sorted
+        # (none for a file that traces nothing).
         # Tuples of numbers and strings, which the cyclic collector stops visiting: kept for the
         # whole run, they were most of what each of a flake8 run's full collections scanned.
         self._import_words: dict[str, tuple[int, ...]] | None = None
@@ -396,9 +398,10 @@ class Project:
             self._remembered[key] = facts
 
     def possible_callers(self, module: str, functions: frozenset[str]) -> dict[str, frozenset[str]]:
-        """Project modules that may call some of `functions` of `module`, with the ones each names:
-        those that import it (or from it) and name one of them. Read from the text alone, so it
-        costs what reading those importers' words costs, not what analysing them would."""
+        """Project modules that may call some of `functions` of `module` from traced code, with the
+        ones each names: those that import it (or from it), name one of them, and can hold traced
+        code (traced.may_trace). Read from the text alone, so it costs what reading those
+        importers' words costs, not what analysing them would."""
         found: dict[str, frozenset[str]] = {}
         for path in self.importers_naming(module.rpartition(".")[2]):
             named = self._names_used_by(path, functions)
@@ -467,7 +470,8 @@ class Project:
                 number = self._file_numbers[path] = len(self._indexed_files)
                 self._indexed_files.append(path)
                 self._imported_by.append(tuple(sorted(found)))
-                self._callable_names.append(tuple(sorted(found.union(_ATTRIBUTE.findall(text)))))
+                # Only a module with traced code of its own calls other modules' functions from it.
+                self._callable_names.append(tuple(sorted(found.union(_ATTRIBUTE.findall(text)))) if may_trace(text) else ())
                 for found_word in found:
                     index.setdefault(found_word, []).append(number)
             self._import_words = {word: tuple(numbers) for word, numbers in index.items()}

@@ -13,6 +13,7 @@ tracing off (`tf.config.run_functions_eagerly(True)` at module level,
 from __future__ import annotations
 
 import ast
+import re
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -62,6 +63,13 @@ _KERAS_TRACED = (
     (_METRIC_BASES, frozenset({"update_state", "result"})),
 )
 KERAS_TRACED_METHODS = frozenset().union(*(methods for _, methods in _KERAS_TRACED))
+
+# What the roots of traced code need in the text (see may_trace). Each pattern starts with a
+# literal, which the regex engine finds with a fast scan.
+_TF_FUNCTION_ATTRIBUTE = re.compile(r"\.\s*function\b")
+_FUNCTION_IMPORTED = re.compile(r"import(?:[^\n]*\\\n)*[^\n]*\bfunction\b|import\s*\([^)]*\bfunction\b")
+_KERAS_METHOD_DEF = re.compile(r"def\s+(?:%s)\b" % "|".join(sorted(KERAS_TRACED_METHODS)))
+_CALLBACK_CALL = re.compile(r"\.\s*(?:%s)\b" % "|".join(sorted(api.DATASET_TRACED_METHODS | {"compile"})))
 # Calls whose function argument runs eagerly as a Python function, even from traced code.
 EAGER_WRAPPERS = frozenset(
     {
@@ -77,6 +85,16 @@ _RUN_EAGERLY = frozenset(
     {"tensorflow.config.run_functions_eagerly", "tensorflow.config.experimental_run_functions_eagerly"}
 )
 _COMPILE_FUNCTION_KEYWORDS = frozenset({"loss", "metrics", "weighted_metrics"})
+
+
+def may_trace(text: str) -> bool:
+    """Whether a module's text can hold a root of traced code (find_traced): `tf.function` as an
+    attribute or imported by name, a method Keras traces, or a call of a Dataset method or of
+    `compile`. A module without any traces nothing of its own, so it calls nothing of another
+    module from traced code (project.possible_callers)."""
+    if "function" in text and (_TF_FUNCTION_ATTRIBUTE.search(text) or _FUNCTION_IMPORTED.search(text)):
+        return True
+    return bool(_KERAS_METHOD_DEF.search(text) or _CALLBACK_CALL.search(text))
 
 
 def function_name(model: "SemanticModel", func: ast.AST) -> str:

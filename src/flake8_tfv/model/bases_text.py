@@ -78,13 +78,18 @@ def mentions(text: str, name: str) -> bool:
     return False
 
 
+def import_statements(text: str) -> list[str]:
+    """The text of each import statement (over-approximate, as above)."""
+    return [m.group(0) for m in _statements(text, "import", _IMPORT)]
+
+
 class ImportStatements:
     """A text's import statements, found in one scan and parsed only when asked about a word
     they contain. `package` resolves relative imports."""
 
     def __init__(self, text: str, package: str | None):
         self.package = package
-        self._statements = [m.group(0) for m in _statements(text, "import", _IMPORT)]
+        self._statements = import_statements(text)
         self._words = [frozenset(_WORD.findall(s)) for s in self._statements]
         self._parsed: dict[int, list[ast.stmt] | None] = {}
 

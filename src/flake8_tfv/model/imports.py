@@ -9,12 +9,20 @@ from .walk import BLOCK_FIELDS, own_returns, own_statements, statements_breadth_
 # Top-level packages whose import makes a file worth analysing.
 TF_PACKAGES = frozenset({"tensorflow", "keras", "tf_keras"})
 # Every import of one of them names it as a whole word (not `tensorflow_probability`, `keras_hub`, `x.keras`).
-_PACKAGE_WORD = re.compile(r"(?<![\w.])(?:tensorflow|keras|tf_keras)(?!\w)")
+# The character before is checked by hand: a pattern that starts with a lookbehind is tried at
+# every position of the text, one that starts with a word is found with a fast scan (3x faster).
+_PACKAGE_WORD = re.compile(r"(?:tensorflow|tf_keras|keras)(?!\w)")
 
 
 def names_tf_package(text: str) -> bool:
     """Whether a text can import TensorFlow or Keras at all (a scan, no parse)."""
-    return ("tensorflow" in text or "keras" in text) and _PACKAGE_WORD.search(text) is not None
+    if "tensorflow" not in text and "keras" not in text:
+        return False
+    for match in _PACKAGE_WORD.finditer(text):
+        at = match.start()
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_."):
+            return True
+    return False
 
 
 # Spellings that name the same API; the left side is rewritten to the right before matching.

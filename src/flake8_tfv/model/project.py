@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from astroid import modutils
 
 from . import api
-from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, mentions
+from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, import_statements, mentions
 from .imports import TF_PACKAGES, canonical, names_tf_package
 from .traced import may_trace
 from .values import Kind, Value, ValueSet
@@ -159,8 +159,7 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
 
 # An attribute read (`seeds.uniform`): how a module calls a function of a module it imports whole.
 _ATTRIBUTE = re.compile(r"\.[ \t]*([A-Za-z_]\w*)")
-# An import statement's line (a parenthesised `from x import (a,\n b)` continues on the next lines).
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*\([^)]*\)|(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\n]*)", re.M)
+_WORD = re.compile(r"\w+")
 
 
 class Project:
@@ -187,7 +186,7 @@ class Project:
         self._indexed_files: list[Path] = []
         self._file_numbers: dict[Path, int] = {}
         self._imported_by: list[tuple[str, ...]] = []
-        self._callable_names: list[tuple[str, ...]] = []
+        self._callable_names: list[tuple[str, ...] | None] = []  # None: not read yet
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
         # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
@@ -438,7 +437,23 @@ class Project:
         imports bind (`from .seeds import uniform`) and the attributes it reads (`seeds.uniform`)."""
         self._import_index()
         number = self._file_numbers.get(path)
-        return frozenset() if number is None else _among(self._callable_names[number], names)
+        if number is None:
+            return frozenset()
+        if self._callable_names[number] is None:
+            self._callable_names[number] = self._read_callable_names(path, self._imported_by[number])
+        return _among(self._callable_names[number], names)
+
+    @staticmethod
+    def _read_callable_names(path: Path, imported: tuple[str, ...]) -> tuple[str, ...]:
+        """Its import words and the attributes it reads, sorted; none for a module that traces
+        nothing of its own, which calls no other module's function from traced code."""
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ()
+        if not may_trace(text):
+            return ()
+        return tuple(sorted(set(imported).union(_ATTRIBUTE.findall(text))))
 
     def importers_naming(self, word: str) -> list[Path]:
         """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
@@ -465,13 +480,12 @@ class Project:
                 if not names_tf_package(text):
                     continue
                 found = set()
-                for line in _IMPORT_LINE.findall(text):
-                    found.update(re.findall(r"\w+", line))
+                for statement in import_statements(text):
+                    found.update(_WORD.findall(statement))
                 number = self._file_numbers[path] = len(self._indexed_files)
                 self._indexed_files.append(path)
                 self._imported_by.append(tuple(sorted(found)))
-                # Only a module with traced code of its own calls other modules' functions from it.
-                self._callable_names.append(tuple(sorted(found.union(_ATTRIBUTE.findall(text)))) if may_trace(text) else ())
+                self._callable_names.append(None)  # read when a caller is looked for there
                 for found_word in found:
                     index.setdefault(found_word, []).append(number)
             self._import_words = {word: tuple(numbers) for word, numbers in index.items()}
@@ -589,7 +603,11 @@ class Project:
         if self._files is None:
             from ..sources import iter_python_files  # keeps model/ free of surface imports at load time
 
-            self._files = [p.resolve() for p in iter_python_files([str(s) for s in self.src_roots])]
+            # Resolved as module_file resolves them; a folder's files share its resolution.
+            self._files = [
+                p.resolve() if p.is_symlink() else _resolved_folder(str(p.parent)) / p.name
+                for p in iter_python_files([str(s) for s in self.src_roots])
+            ]
         return self._files
 
     def lookup(self, qualname: str) -> tuple[ModuleFacts, str] | None:

@@ -94,6 +94,12 @@ def _is_update(name: str) -> bool:
     return _UPDATE_PARTS[0] in name or _UPDATE_PARTS[1] in name
 
 
+def has_traced_roots(index: "SyntaxIndex", text: str) -> bool:
+    """Whether the file can hold a root of traced code (traced.find_traced): `function` in its
+    text (tf.function however imported), or one of the roots below."""
+    return _TF_FUNCTION in text or _has_traced_roots(index)
+
+
 def _has_traced_roots(index: "SyntaxIndex") -> bool:
     """A class with bases that defines a method Keras traces, or a call of a Dataset method or of
     `compile` (what traced.find_traced looks for besides tf.function)."""

@@ -57,12 +57,21 @@ class Dependencies:
     missing: set[str] = field(default_factory=set)  # module names looked up that no project file answered
     complete: bool = True  # False: the time budget cut facts short, so the answer depends on timing
     cycle: bool = False  # an import cycle left some facts unknown: the answer depends on what was read first
+    # What was added already, by identity, with its number of additions then: a file asks the same
+    # module's facts dozens of times, and each time their files were united anew (issue 6).
+    _added: dict = field(default_factory=dict, compare=False, repr=False)
+    _version: int = field(default=0, compare=False, repr=False)
 
     def add(self, other: "Dependencies") -> None:
+        seen = self._added.get(id(other))
+        if seen is not None and seen[0] is other and seen[1] == other._version:
+            return
+        self._added[id(other)] = (other, other._version)
         self.files |= other.files
         self.missing |= other.missing
         self.complete = self.complete and other.complete
         self.cycle = self.cycle or other.cycle
+        self._version += 1
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
 from .index import SyntaxIndex
+from .needs import has_traced_roots
 from .walk import own_statements
 
 if TYPE_CHECKING:
@@ -124,7 +125,9 @@ class SemanticModel:
         # Traced code (TFV3xx): the call graph it follows, functions that run eagerly, and roots.
         self.call_graph = CallGraph(self)
         self.eager_functions: set[int] = find_eager(self)
-        self.traced: dict[int, TraceReason] = find_traced(self)
+        # Without a root of traced code in its syntax (needs.py), nothing of the file is traced
+        # until other modules' traced callers are found (retrace).
+        self.traced: dict[int, TraceReason] = find_traced(self) if has_traced_roots(index, source.text) else {}
 
     def retrace(self, external=()) -> None:
         """Traced functions again, with `external` (functions of this module that other modules'

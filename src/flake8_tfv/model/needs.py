@@ -10,8 +10,8 @@ The features are read off the syntax and over-approximate what the model derives
 rule here never drops a finding: every way the model has of making a variable, a traced function,
 an optimizer or a tape starts from a name in the source (the factory's or method's own name, also
 when an import renames it), from a class that has a method Keras traces, or, with cross-module
-facts, from a name another project module binds. `text_features` asks the text first, which
-spares the parse of a file that cannot hold any of them.
+facts, from a name another project module binds. The file is still parsed: a syntax error in it
+is reported whatever the rules find.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ _OPTIMIZER_PART = "ptimizer"
 _TAPE = "GradientTape"
 _TF_FUNCTION = "function"
 _CALLBACK_METHODS = api.DATASET_TRACED_METHODS | {"compile"}
+
 
 def tree_features(
     index: "SyntaxIndex",

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Iterable
 from . import api
 from .flow import _UNKNOWN_SET, dotted_path, run_scope, scope_entry
 from .imports import TF_PACKAGES, ImportMap, canonical
+from .index import SyntaxIndex
+from .needs import has_traced_roots
 from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_names, statement_targets, target_leaves
 from .calls import CallGraph
 from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
-from .index import SyntaxIndex
-from .needs import has_traced_roots
 from .walk import own_statements
 
 if TYPE_CHECKING:

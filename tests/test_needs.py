@@ -156,3 +156,13 @@ def test_a_function_another_module_may_trace_counts(tmp_path: Path) -> None:
     assert TRACED not in features(ops.read_text())
     found = analyze(ops.read_text(), settings=Settings(), filename=str(ops))
     assert [d.code for d in found] == ["TFV304"]
+
+
+def test_a_function_handed_to_an_eager_wrapper_is_found_by_its_text() -> None:
+    from flake8_tfv.model.traced import EAGER_WRAPPER_TEXT, EAGER_WRAPPERS
+
+    for name in EAGER_WRAPPERS:
+        assert any(part in name.rpartition(".")[2] for part in EAGER_WRAPPER_TEXT), name
+    text = "import tensorflow as tf\nfrom tensorflow import numpy_function as eager\n\ndef f(x):\n    return x\n\ny = eager(f, [1], tf.int32)\n"
+    model = SemanticModel(ast.parse(text), SourceText(text))
+    assert [n.name for n in model.tree.body if id(n) in model.eager_functions] == ["f"]

@@ -133,9 +133,17 @@ def _function_arguments(call: ast.Call) -> Iterator[ast.AST]:
         yield keyword.value
 
 
+# What the wrappers' names need in a text: the last part of each is spelt out in it, also when an
+# import renames it (tests/test_needs.py checks the table against EAGER_WRAPPERS).
+EAGER_WRAPPER_TEXT = ("py_func", "numpy_function", "from_generator")
+
+
 def find_eager(model: "SemanticModel") -> set[int]:
     """Functions of this file handed to `tf.py_function` and friends: they run eagerly."""
     eager: set[int] = set()
+    text = model.source.text
+    if not any(part in text for part in EAGER_WRAPPER_TEXT):
+        return eager
     for node in model.call_graph.calls:
         if model.qualified_name(node.func) in EAGER_WRAPPERS:
             candidates = node.args[:1] + [k.value for k in node.keywords if k.arg in ("func", "generator")]

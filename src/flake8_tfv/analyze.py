@@ -146,7 +146,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
     if not uses and (project is None or not _subclasses_tf_class(project, text, package, tree, imports, named)):
         return []
     index = SyntaxIndex(tree)
-    active = _needing(rules, tree_features(index, _wanted(rules), settings.factory_names(), project, module_name, imports))
+    active = _needing(rules, settings, index, project, module_name, imports)
     if not active:
         return []
     source = SourceText(text, lines)
@@ -165,13 +165,12 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
     return _finished(found, rules)
 
 
-def _wanted(rules: list[type[Rule]]) -> frozenset[str]:
-    return frozenset().union(*(r.needs for r in rules if r.needs is not None))
-
-
-def _needing(rules: list[type[Rule]], features: frozenset[str]) -> list[type[Rule]]:
-    """The rules that can find something in a file holding `features` (model/needs.py)."""
-    return [r for r in rules if r.needs is None or not r.needs.isdisjoint(features)]
+def _needing(rules: list[type[Rule]], settings: Settings, index: SyntaxIndex, project, module_name: str | None, imports: ImportMap) -> list[type[Rule]]:
+    """The rules that can find something in the file: those whose needs its syntax (or, with
+    `project`, another module's facts) may meet (model/needs.py)."""
+    wanted = frozenset().union(*(r.needs for r in rules if r.needs is not None))
+    present = tree_features(index, wanted, settings.factory_names(), project, module_name, imports)
+    return [r for r in rules if r.needs is None or not r.needs.isdisjoint(present)]
 
 
 def _finished(found: list[Diagnostic], rules: list[type[Rule]]) -> list[Diagnostic]:
@@ -231,8 +230,7 @@ class _Analyser:
         uses = model.imports.uses_tensorflow(self.settings.factory_roots())
         if not uses and not _subclasses_tf_class(model.project, text, package, model.tree, model.imports, named):
             return [], frozenset()
-        present = tree_features(model.index, _wanted(self.rules), self.settings.factory_names(), model.project, model.module_name, model.imports)
-        rules = _needing(self.rules, present)
+        rules = _needing(self.rules, self.settings, model.index, model.project, model.module_name, model.imports)
         found = _run_rules(model, rules)
         return found, frozenset(f.name for f in _traced_candidates(model, rules))
 

@@ -15,7 +15,7 @@ INDEXED = (
 
 
 class SyntaxIndex:
-    __slots__ = ("nodes", "parents")
+    __slots__ = ("nodes", "parents", "worth_resolving")
 
     def __init__(self, tree: ast.AST):
         """One breadth-first walk (ast.walk's order) for the parent map and the node lists."""
@@ -44,6 +44,8 @@ class SyntaxIndex:
                             append(child)
         self.nodes = nodes
         self.parents = parents
+        # project.names_worth_resolving's answer, once read (the admission and the model both ask).
+        self.worth_resolving: frozenset[str] | None = None
 
     def nodes_of(self, kind: type) -> list:
         """Every node of one of the INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas;

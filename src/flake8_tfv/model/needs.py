@@ -19,7 +19,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from . import api
-from .traced import KERAS_TRACED_METHODS
+from .traced import CALLBACK_METHODS, KERAS_TRACED_METHODS
 
 if TYPE_CHECKING:
     from .imports import ImportMap
@@ -44,7 +44,6 @@ _UPDATE_PARTS = ("assign", "scatter")
 _OPTIMIZER_PART = "ptimizer"
 _TAPE = "GradientTape"
 _TF_FUNCTION = "function"
-_CALLBACK_METHODS = api.DATASET_TRACED_METHODS | {"compile"}
 
 
 def tree_features(
@@ -106,7 +105,7 @@ def _has_traced_roots(index: "SyntaxIndex") -> bool:
     `compile` (what traced.find_traced looks for besides tf.function)."""
     for node in index.nodes_of(ast.Call):
         func = node.func
-        if type(func) is ast.Attribute and func.attr in _CALLBACK_METHODS and (node.args or node.keywords):
+        if type(func) is ast.Attribute and func.attr in CALLBACK_METHODS and (node.args or node.keywords):
             return True
     for node in index.nodes_of(ast.ClassDef):
         if node.bases and any(

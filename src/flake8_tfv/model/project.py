@@ -31,6 +31,7 @@ from .values import Kind, Value, ValueSet
 from .walk import own_returns, statements_breadth_first
 
 if TYPE_CHECKING:
+    from .index import SyntaxIndex
     from .semantic import SemanticModel
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -120,11 +121,14 @@ def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
     return True
 
 
-def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
+def names_worth_resolving(index: "SyntaxIndex") -> frozenset[str]:
     """Imported names whose cross-module facts can change a finding: a name rebound or updated
     here (`step += 1`), the callee whose result such a name holds (`w = make_weight(); w = w - 1`),
     class bases, and the roots of attributes written here (`state.step += 1`). Everything else
-    stays unread, which keeps cross-module facts close to free for library code."""
+    stays unread, which keeps cross-module facts close to free for library code. Read once per
+    file: a file's admission (needs.py) and its model ask the same."""
+    if index.worth_resolving is not None:
+        return index.worth_resolving
     stores: dict[str, int] = {}
     assigned_from: list[tuple[str, ast.expr]] = []
     wanted: set[str] = set()
@@ -134,23 +138,23 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
             node = node.func if isinstance(node, ast.Call) else node.value
         return node.id if isinstance(node, ast.Name) else None
 
-    for node in model.nodes_of(ast.Name):
+    for node in index.nodes_of(ast.Name):
         if isinstance(node.ctx, ast.Store):
             stores[node.id] = stores.get(node.id, 0) + 1
     # An import binds its name too: `from .state import step` then `step = step + 1` rebinds it.
-    for alias in model.nodes_of(ast.alias):
+    for alias in index.nodes_of(ast.alias):
         if alias.name != "*":
             local = alias.asname or alias.name.partition(".")[0]
             stores[local] = stores.get(local, 0) + 1
-    for node in model.nodes_of(ast.AugAssign):
+    for node in index.nodes_of(ast.AugAssign):
         name = root(node.target)
         if name:
             wanted.add(name)
-    for node in model.nodes_of(ast.Global):
+    for node in index.nodes_of(ast.Global):
         wanted.update(node.names)
-    for node in model.nodes_of(ast.ClassDef):
+    for node in index.nodes_of(ast.ClassDef):
         wanted.update(filter(None, (root(b) for b in node.bases)))
-    for node in [*model.nodes_of(ast.Assign), *model.nodes_of(ast.AnnAssign)]:
+    for node in [*index.nodes_of(ast.Assign), *index.nodes_of(ast.AnnAssign)]:
         if node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -163,7 +167,8 @@ def names_worth_resolving(model: "SemanticModel") -> frozenset[str]:
     rebound = {name for name, count in stores.items() if count > 1}
     wanted |= rebound
     wanted.update(filter(None, (root(func) for name, func in assigned_from if name in rebound)))
-    return frozenset(wanted)
+    index.worth_resolving = frozenset(wanted)
+    return index.worth_resolving
 
 
 # An attribute read (`seeds.uniform`): how a module calls a function of a module it imports whole.

@@ -72,7 +72,6 @@ class SemanticModel:
         self.project = project  # other modules of the linted project, or None for one-file facts
         self.module_name = module_name
         self._inherited: dict[tuple[int, str], Binding] = {}
-        self._worth_resolving: frozenset[str] | None = None
         self._instance_variables: dict[int, dict] = {}
         self._project_modules: dict[str, str | None] = {}  # imported project name -> TF module it stands for
         # Cross-module answers, asked again by every method of a class and every use of a name
@@ -501,9 +500,7 @@ class SemanticModel:
         """Whether what `local_name` holds in another project module can change a finding here."""
         if self.project is None:
             return False
-        if self._worth_resolving is None:
-            self._worth_resolving = names_worth_resolving(self)
-        return local_name in self._worth_resolving
+        return local_name in names_worth_resolving(self.index)
 
     def external_values(self, qualname: str | None, local_name: str | None = None):
         """What a name of another project module holds, or None (also when it cannot matter here)."""
@@ -551,6 +548,11 @@ class SemanticModel:
             self.ensure(node)
             found = self._values.get(id(node))
         return _UNKNOWN_SET if found is None else found
+
+    def variables_made_by(self, expr: ast.AST) -> list[Value]:
+        """The variables `expr` itself makes (`tf.Variable(...)`, `self.add_weight(...)`), not
+        those it reads."""
+        return [v for v in self.values_of(expr) if v.kind is Kind.VARIABLE and v.origin is expr]
 
     def reaching(self, node: ast.AST) -> frozenset:
         """The bindings that may reach a use of a name or attribute path."""

@@ -63,13 +63,15 @@ _KERAS_TRACED = (
     (_METRIC_BASES, frozenset({"update_state", "result"})),
 )
 KERAS_TRACED_METHODS = frozenset().union(*(methods for _, methods in _KERAS_TRACED))
+# Methods whose function arguments are traced: a Dataset's, and a Keras model's `compile`.
+CALLBACK_METHODS = api.DATASET_TRACED_METHODS | {"compile"}
 
 # What the roots of traced code need in the text (see may_trace). Each pattern starts with a
 # literal, which the regex engine finds with a fast scan.
 _TF_FUNCTION_ATTRIBUTE = re.compile(r"\.\s*function\b")
 _FUNCTION_IMPORTED = re.compile(r"import(?:[^\n]*\\\n)*[^\n]*\bfunction\b|import\s*\([^)]*\bfunction\b")
 _KERAS_METHOD_DEF = re.compile(r"def\s+(?:%s)\b" % "|".join(sorted(KERAS_TRACED_METHODS)))
-_CALLBACK_CALL = re.compile(r"\.\s*(?:%s)\b" % "|".join(sorted(api.DATASET_TRACED_METHODS | {"compile"})))
+_CALLBACK_CALL = re.compile(r"\.\s*(?:%s)\b" % "|".join(sorted(CALLBACK_METHODS)))
 # Calls whose function argument runs eagerly as a Python function, even from traced code.
 EAGER_WRAPPERS = frozenset(
     {

@@ -14,12 +14,12 @@ from typing import Iterator
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
 from ..diagnostic import Diagnostic, Edit, Position
 from ..model.flow import dotted_path
+from ..model.needs import TRACED
 from ..model.scopes import Binding
 from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
 from ..model.traced import TraceReason
 from ..model.values import Kind
-from ..model.needs import TRACED
 from .base import Rule
 from .rebinding import _VALUE_FIRST_FACTORIES
 from .traced import MUTATING_METHODS, describe, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
@@ -502,7 +502,7 @@ class CapturedVariableRebound(Rule):
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return None
         value = stmt.value
-        made = [v for v in self.model.values_of(value) if v.kind is Kind.VARIABLE and v.origin is value]
+        made = self.model.variables_made_by(value)
         if made:
             if not {v.api for v in made} <= _VALUE_FIRST_FACTORIES:
                 return None

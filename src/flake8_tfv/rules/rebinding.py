@@ -8,11 +8,11 @@ from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
 from ..diagnostic import Diagnostic
 from ..model import api
 from ..model.flow import dotted_path
+from ..model.needs import VARIABLES
 from ..model.scopes import Binding
 from ..model.semantic import INIT_METHODS
 from ..model.usage import escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
-from ..model.needs import VARIABLES
 from .base import Rule
 
 # `+= -= *= /= **=` raise on a tf.Variable; every other operator rebinds silently (case 2).
@@ -624,8 +624,7 @@ class VariableRecreated(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            created = [v for v in self.model.values_of(rhs) if v.kind is Kind.VARIABLE and v.origin is rhs]
-            if not created:
+            if not self.model.variables_made_by(rhs):
                 continue
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
             if not owners or not self.is_update(stmt, target, key, owners):
@@ -655,7 +654,7 @@ class VariableRecreated(_RebindingRule):
             if not isinstance(container, ast.Attribute) or key is None:
                 continue
             rhs = stmt.value
-            if not any(v.kind is Kind.VARIABLE and v.origin is rhs for v in model.values_of(rhs)):
+            if not model.variables_made_by(rhs):
                 continue
             scope = model.scope_of(stmt)
             if scope.name in INIT_METHODS:
@@ -680,9 +679,7 @@ class VariableRecreated(_RebindingRule):
             elements = value.elts
         else:
             return False
-        return all(
-            any(v.kind is Kind.VARIABLE and v.origin is e for v in self.model.values_of(e)) for e in elements
-        )
+        return all(self.model.variables_made_by(e) for e in elements)
 
     def is_update(self, stmt: ast.stmt, target: ast.expr, key: str, owners: list[Binding]) -> bool:
         if loads_of(stmt.value, key):

@@ -5,11 +5,11 @@ import ast
 from typing import Iterator
 
 from ..diagnostic import Diagnostic
+from ..model.needs import TRACED
 from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
 from ..model.traced import TraceReason, applies_tf_function, function_name, is_tf_function
 from ..model.values import Kind
-from ..model.needs import TRACED
 from .base import Rule
 from .traced import tensorflow_alias
 

@@ -8,9 +8,9 @@ from typing import Iterator
 from ..codegen import OPERATOR_SYMBOLS, as_right_operand
 from ..diagnostic import Diagnostic
 from ..model.flow import dotted_path
+from ..model.needs import TRACED
 from ..model.semantic import SemanticModel
 from ..model.values import Kind
-from ..model.needs import TRACED
 from .base import Rule
 from .traced import (
     is_builtin_call,

@@ -12,11 +12,11 @@ from ..diagnostic import Diagnostic
 from ..model import api
 from ..model.eager import MAY_PRUNE, cannot_run_while_traced, in_init_scope, pruned_children
 from ..model.flow import dotted_path, none_guard
+from ..model.needs import TRACED
 from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
 from ..model.traced import function_name
 from ..model.values import Kind
-from ..model.needs import TRACED
 from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------

@@ -14,9 +14,9 @@ from ..codegen import precedence
 from ..diagnostic import Diagnostic, Edit, Fix, Position
 from ..model import api
 from ..model.flow import dotted_path, none_guard
+from ..model.needs import TRAINING, VARIABLES
 from ..model.scopes import Binding
 from ..model.values import Kind, Value
-from ..model.needs import TRAINING, VARIABLES
 from .base import Rule
 
 _SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"

@@ -13,8 +13,8 @@ from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand, precedenc
 from ..diagnostic import Diagnostic, Fix
 from ..model import api
 from ..model.flow import dotted_path
-from ..model.values import Kind, Value, only
 from ..model.needs import ITEM_ASSIGNMENTS, UPDATES, VARIABLES
+from ..model.values import Kind, Value, only
 from .base import Rule
 from .rebinding import created_line
 

@@ -18,7 +18,7 @@ from flake8_tfv.model import SemanticModel
 from flake8_tfv.model.imports import ImportMap
 from flake8_tfv.model.index import SyntaxIndex
 from flake8_tfv.model.needs import ITEM_ASSIGNMENTS, TRACED, TRAINING, UPDATES, VARIABLES, tree_features
-from flake8_tfv.model.project import project_for
+from flake8_tfv.model.project import forget_files, project_for
 from flake8_tfv.text import SourceText
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -135,6 +135,56 @@ def test_a_variable_of_another_module_rebound_here_counts(tmp_path: Path) -> Non
     assert VARIABLES not in features(train.read_text())  # one file alone cannot tell
     found = analyze(train.read_text(), settings=Settings(), filename=str(train))
     assert [d.code for d in found] == ["TFV101"]
+
+
+STATE = """
+import tensorflow as tf
+
+step = tf.Variable(0)
+rate = 0.1
+
+
+def make_weight():
+    return tf.Variable(1.0)
+
+
+def describe():
+    return "state"
+
+
+class Holder:
+    def __init__(self):
+        self.weight = tf.Variable(0.0)
+
+
+class Plain:
+    def __init__(self):
+        self.count = 0
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "brings"),
+    [
+        ("from state import step\nstep = step + 1\n", True),
+        ("import state\nstate.step = state.step + 1\n", True),
+        ("from state import make_weight\nw = make_weight()\nw = w * 2\n", True),
+        ("from state import Holder\nclass Child(Holder):\n    def grow(self):\n        self.weight = self.weight * 2\n", True),
+        ("import state\nclass Child(state.Holder):\n    pass\n", True),
+        # Names of the project that hold no variable bring none.
+        ("from state import rate\nrate = rate * 2\n", False),
+        ("import state\nstate.rate = state.rate * 2\n", False),
+        ("from state import describe\nname = describe()\nname = name + '!'\n", False),
+        ("from state import Plain\nclass Child(Plain):\n    def grow(self):\n        self.count += 1\n", False),
+        ("import state\nclass Child(state.Plain):\n    pass\n", False),
+    ],
+)
+def test_an_imported_name_counts_when_it_brings_a_variable(tmp_path: Path, code: str, brings: bool) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    project_file(tmp_path, "state.py", STATE)
+    train = project_file(tmp_path, "train.py", "import tensorflow as tf\n" + code)
+    forget_files()
+    assert (VARIABLES in cross_features(train)) is brings
 
 
 def test_a_function_another_module_may_trace_counts(tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def optional_imports(tree: ast.Module) -> dict[str, str]:
                 continue
             if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in functions:
                 continue
-        for name in _bound_names(stmt):
+        for name in bound_names(stmt):
             found.pop(name, None)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -167,7 +167,7 @@ def optional_imports(tree: ast.Module) -> dict[str, str]:
     return found
 
 
-def _bound_names(stmt: ast.AST) -> set[str]:
+def bound_names(stmt: ast.AST) -> set[str]:
     """Names a module-level statement binds itself (not through the statements it holds)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {stmt.name}

@@ -117,15 +117,21 @@ def _has_traced_roots(index: "SyntaxIndex") -> bool:
 
 def _from_project_variables(index: "SyntaxIndex", imports: "ImportMap", project: "Project") -> bool:
     """Whether a name the model would resolve in another project module (names_worth_resolving:
-    a rebound or updated name, a class base, the root of an attribute stored to) is imported from
-    one: its variables, factories and a base's weights come from there."""
+    a rebound or updated name, a class base, the root of an attribute stored to) brings a
+    variable here: a variable, a factory, or a class whose instances hold one (issue 10's facts).
+    A name bound to a module is resolved through the attributes read of it (`state.step`,
+    `base.Layer`), as the model resolves it; that is where its variables would come from."""
     from .project import names_worth_resolving
 
-    for name in names_worth_resolving(index):
-        target = imports.aliases.get(name)
-        if target and (project.has_module(target) or ("." in target and project.has_module(target.rpartition(".")[0]))):
-            return True
-    return False
+    worth = names_worth_resolving(index)
+    asked = {imports.aliases[name] for name in worth if name in imports.aliases}
+    for node in index.nodes_of(ast.Attribute):
+        value = node.value
+        if type(value) is ast.Name and value.id in worth and value.id in imports.aliases:
+            asked.add(f"{imports.aliases[value.id]}.{node.attr}")
+    for node in index.nodes_of(ast.ClassDef):
+        asked.update(filter(None, map(imports.qualified_name, node.bases)))
+    return any(project.may_hold_variables(qualname) for qualname in asked)
 
 
 def _traced_from_other_modules(index: "SyntaxIndex", project: "Project", module_name: str) -> bool:

@@ -25,10 +25,10 @@ from astroid import modutils
 
 from . import api
 from .bases_text import BUILTIN_NAMES, ImportStatements, class_bases, import_statements, mentions
-from .imports import TF_PACKAGES, canonical, names_tf_package
+from .imports import TF_PACKAGES, bound_names, canonical, names_tf_package
 from .traced import may_trace
 from .values import Kind, Value, ValueSet
-from .walk import own_returns, statements_breadth_first
+from .walk import own_returns, own_statements, statements_breadth_first
 
 if TYPE_CHECKING:
     from .index import SyntaxIndex
@@ -100,22 +100,81 @@ class ModuleFacts:
     # Module-level functions -> their result whenever they run in traced code (eager.py).
     traced_conditions: dict[str, bool | None] = field(default_factory=dict)
     dependencies: Dependencies = field(default_factory=Dependencies)  # what building these facts read
+    # False: only what the module's statements tell is known (aliases, outline); the fields above
+    # that need its semantic model are filled by Project._complete when a question needs them.
+    complete: bool = True
+    outline: "ModuleOutline | None" = None
+    digest: bytes = b""  # of the text the outline was read from
+
+
+# How a module-level name is bound, when its statements alone tell what another module reads of it.
+CLASS, FUNCTION, IMPORT, UNBOUND = "class", "function", "import", "unbound"
+_FUNCTION_VALUE = frozenset({Value(Kind.FUNCTION)})
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    """What a module's statements tell without its semantic model: the names its module-level
+    code binds exactly once by a class statement of its body, a def that cannot be a variable
+    factory or an import, and every name it may bind at all. Most questions other modules ask
+    are about such names (issue 6: of 2,460 modules whose facts were built, most were asked about
+    a class, a re-export, a plain function or a name the module never binds), and answering
+    them from the parse spares the model, the flow and the traced-code search."""
+
+    once: dict[str, str]  # name -> CLASS, FUNCTION or IMPORT
+    bound: frozenset[str]
+
+    def kind_of(self, name: str) -> str | None:
+        """CLASS, FUNCTION, IMPORT, UNBOUND, or None when only the model can tell."""
+        if name not in self.bound:
+            return UNBOUND
+        return self.once.get(name)
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> "ModuleOutline | None":
+        counts: dict[str, int] = {}
+        kinds: dict[str, str] = {}
+        body = {id(node) for node in tree.body}
+        for stmt in own_statements(tree):
+            if isinstance(stmt, ast.Match):
+                return None  # its captures bind names the count below does not see
+            for name in bound_names(stmt):
+                counts[name] = counts.get(name, 0) + 1
+            if isinstance(stmt, ast.ClassDef) and id(stmt) in body:
+                kinds[stmt.name] = CLASS
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # Only a def of the module's body can be a factory (facts_of); the rest hold a function.
+                if id(stmt) not in body or not may_return_variable(stmt):
+                    kinds[stmt.name] = FUNCTION
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    kinds[(alias.asname or alias.name).split(".", 1)[0]] = IMPORT
+        for stmt in statements_breadth_first(tree):
+            if isinstance(stmt, ast.Global):
+                for name in stmt.names:
+                    counts[name] = 2  # a function binds it too
+        once = {name: kind for name, kind in kinds.items() if counts.get(name) == 1}
+        return cls(once, frozenset(counts))
+
+
+def may_return_variable(func: ast.AST) -> bool:
+    """The part of returns_variable that the syntax decides: every way out is a `return` of
+    something or a `raise`."""
+    if not func.body or not isinstance(func.body[-1], (ast.Return, ast.Raise)):
+        return False
+    returns = own_returns(func)
+    return bool(returns) and all(ret.value is not None for ret in returns)
 
 
 def returns_variable(model: "SemanticModel", func: ast.AST) -> bool:
     """Every way out of the function returns a variable made in it: a variable factory."""
-    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not func.body:
-        return False
-    if not isinstance(func.body[-1], (ast.Return, ast.Raise)):
-        return False
-    returns = own_returns(func)
-    if not returns:
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not may_return_variable(func):
         return False
     model.ensure_variable_sources()
     if model.waiting(func):
         return False  # its flow cannot make a variable (ensure_variable_sources), so it returns none
-    for ret in returns:
-        values = model.values_of(ret.value) if ret.value is not None else frozenset()
+    for ret in own_returns(func):
+        values = model.values_of(ret.value)
         if not values or any(v.kind is not Kind.VARIABLE for v in values):
             return False
     return True
@@ -209,6 +268,8 @@ class Project:
         # Module texts read for subclasses_tf_class's scan, by path: (mtime, what the scan needs).
         self._texts: dict[Path, tuple[float, _ModuleText | None]] = {}
         self._deadline: float | None = None
+        # Modules whose outline was read for the current file: name -> (digest, text, tree, imports).
+        self._parsed: dict[str, tuple] = {}
         # The current file's Dependencies, and those of each module whose facts are being built.
         self.dependencies = Dependencies()
         self._recording: list[Dependencies] = [self.dependencies]
@@ -294,6 +355,7 @@ class Project:
         candidates) or None, and its `key` says which settings they were found with."""
         self._analyser = analyser
         self._checked.clear()
+        self._parsed.clear()
         self._deadline = time.monotonic() + BUDGET_SECONDS
         self.dependencies = Dependencies()
         self._recording = [self.dependencies]
@@ -303,9 +365,13 @@ class Project:
             dependencies.add(found)
 
     def facts(self, name: str) -> ModuleFacts | None:
-        if name in self._building:
-            self._note(Dependencies(cycle=True))
-            return None  # an import cycle: unknown
+        """Everything other modules may ask about module `name`, its semantic model's facts included."""
+        facts = self.outline_facts(name)
+        return facts if facts is None or facts.complete else self._complete(facts)
+
+    def outline_facts(self, name: str) -> ModuleFacts | None:
+        """The facts of module `name` as far as they are known: at least what its statements
+        tell (ModuleOutline, aliases), all of them once a question needed its model."""
         if self._deadline is not None and time.monotonic() > self._deadline:
             self._note(Dependencies(complete=False))
             return None
@@ -323,38 +389,23 @@ class Project:
             self._note(Dependencies(files={path}))
             return None
         cached = self._facts.get(name)
-        if cached is not None and cached[0] == mtime:
-            self._note(cached[1].dependencies if cached[1] is not None else Dependencies(files={path}))
-            self._checked[name] = cached[1]
-            return cached[1]
-        self._building.add(name)
-        building = Dependencies(files={path})
-        self._recording.append(building)
-        try:
-            facts = self._build(name, path, building)
-        finally:
-            self._building.discard(name)
-            self._recording.pop()
-        if facts is not None:
-            facts.dependencies = building
-        self._facts[name] = (mtime, facts)
-        self._checked[name] = facts
-        self._note(building)
+        if cached is None or cached[0] != mtime:
+            cached = self._facts[name] = (mtime, self._outline(name, path))
+        facts = self._checked[name] = cached[1]
+        self._note(facts.dependencies if facts is not None else Dependencies(files={path}))
         return facts
 
-    def _build(self, name: str, path: Path, building: Dependencies) -> ModuleFacts | None:
+    def _outline(self, name: str, path: Path) -> ModuleFacts | None:
         from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
         from .imports import ImportMap
-        from .semantic import SemanticModel
-        from ..text import SourceText
 
         try:
             source = read_source(path)
         except ReadError:
             return None
-        remembered = self._remembered.get((name, _digest(source.text)))
+        digest = _digest(source.text)
+        remembered = self._remembered.get((name, digest))
         if remembered is not None:
-            self._note(remembered.dependencies)
             return remembered
         try:
             tree = ast.parse(source.text)
@@ -362,13 +413,84 @@ class Project:
             return None
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         imports = ImportMap.from_tree(tree, package or None)
+        facts = ModuleFacts(
+            name,
+            path,
+            aliases=dict(imports.aliases),  # with `tf = try_import_tensorflow()` (imports.optional_imports)
+            dependencies=Dependencies(files={path}),
+            complete=False,
+            outline=ModuleOutline.of(tree),
+            digest=digest,
+        )
+        # A question that needs the model mostly follows at once: the parse is kept for it until
+        # the current file is done (begin_file), not for the run, which would hold every tree read.
+        self._parsed[name] = (digest, source.text, tree, imports)
+        return facts
+
+    def _complete(self, facts: ModuleFacts) -> ModuleFacts | None:
+        """The facts with those of the module's semantic model, built now; None when they cannot
+        be known (an import cycle, the time budget, a file changed or unreadable since its outline)."""
+        name = facts.name
+        if name in self._building:
+            self._note(Dependencies(cycle=True))
+            return None  # an import cycle: unknown
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self._note(Dependencies(complete=False))
+            return None
+        self._building.add(name)
+        building = Dependencies(files={facts.path})
+        self._recording.append(building)
         try:
-            model = SemanticModel(tree, SourceText(source.text), imports, project=self, module_name=name)
+            full = self._build(name, facts.path, facts.digest, building)
+        finally:
+            self._building.discard(name)
+            self._recording.pop()
+        self._note(building)
+        if full is None:
+            # What the model would tell stays unknown until the file changes.
+            mtime = self._facts[name][0] if name in self._facts else 0.0
+            self._facts[name] = (mtime, None)
+            self._checked[name] = None
+            return None
+        facts.globals, facts.classes, facts.factories = full.globals, full.classes, full.factories
+        facts.traced_calls, facts.traced_conditions = full.traced_calls, full.traced_conditions
+        facts.dependencies = building
+        facts.complete, facts.outline = True, None
+        return facts
+
+    def _build(self, name: str, path: Path, digest: bytes, building: Dependencies) -> ModuleFacts | None:
+        from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
+        from .imports import ImportMap
+        from .semantic import SemanticModel
+        from ..text import SourceText
+
+        remembered = self._remembered.get((name, digest))
+        if remembered is not None:
+            self._note(remembered.dependencies)
+            return remembered
+        parsed = self._parsed.pop(name, None)
+        if parsed is not None and parsed[0] == digest:
+            text, tree, imports = parsed[1:]
+        else:
+            try:
+                text = read_source(path).text
+            except ReadError:
+                return None
+            if _digest(text) != digest:
+                return None
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+            imports = ImportMap.from_tree(tree, package or None)
+        try:
+            model = SemanticModel(tree, SourceText(text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
             return None
         facts = facts_of(model, name, path)
         if self._analyser is not None:
-            self._analyse(model, path, source.text, building)
+            self._analyse(model, path, text, building)
         model.release()
         return facts
 
@@ -624,16 +746,6 @@ class Project:
             ]
         return self._files
 
-    def lookup(self, qualname: str) -> tuple[ModuleFacts, str] | None:
-        """`pkg.state.step` -> (facts of pkg.state, "step") when pkg.state is a project module."""
-        module, _, attr = qualname.rpartition(".")
-        if not module or not attr:
-            return None
-        facts = self.facts(module)
-        if facts is None:
-            return None
-        return facts, attr
-
     def _reexport(self, facts: ModuleFacts, attr: str, qualname: str) -> str | None:
         """`from .base import X` in the module: the name X really stands for there."""
         target = facts.aliases.get(attr)
@@ -641,10 +753,27 @@ class Project:
 
     def value_of(self, qualname: str, depth: int = 0) -> ValueSet | None:
         """What a module-level name of a project module holds (None: not a project name, or unknown)."""
-        found = self.lookup(qualname)
-        if found is None or depth > 8:
+        module, _, attr = qualname.rpartition(".")
+        if not module or not attr or depth > 8:
             return None
-        facts, attr = found
+        facts = self.outline_facts(module)
+        if facts is None:
+            return None
+        if not facts.complete:
+            kind = facts.outline.kind_of(attr) if facts.outline is not None else None
+            if kind == CLASS:
+                return frozenset({Value(Kind.CLASS, api=f"class:{qualname}")})
+            if kind == FUNCTION and attr not in facts.aliases:
+                return _FUNCTION_VALUE  # what facts_of keeps of a def's binding
+            if kind in (IMPORT, UNBOUND):
+                target = self._reexport(facts, attr, qualname)
+                if target is not None:
+                    return self.value_of(target, depth + 1)
+                if kind == UNBOUND:
+                    return None
+            facts = self._complete(facts)
+            if facts is None:
+                return None
         if attr in facts.factories:
             return frozenset({Value(Kind.FUNCTION, api=f"factory:{qualname}")})
         if attr in facts.classes:
@@ -656,6 +785,21 @@ class Project:
         if not values or any(v.kind in (Kind.MODULE, Kind.UNKNOWN) for v in values):
             return None
         return values
+
+    def may_hold_variables(self, qualname: str) -> bool:
+        """Whether a name of the project can bring variables into a module that imports it: a
+        variable or a variable factory, or a class whose instances hold a variable in an
+        attribute. What the semantic model resolves an imported name to, asked ahead of the
+        model (needs.py)."""
+        values = self.value_of(qualname)
+        if not values:
+            return False  # a module (its attributes are asked about), or unknown: no variable for the model either
+        if any(v.kind is Kind.VARIABLE or v.is_variable_factory for v in values):
+            return True
+        if not any(v.kind is Kind.CLASS for v in values):
+            return False
+        facts = self.class_facts(qualname)
+        return facts is not None and _holds_variables(facts)
 
     def module_alias(self, qualname: str, depth: int = 0) -> str | None:
         """`pkg.utils.tf` -> "tensorflow" when that name of a project module stands for an imported
@@ -672,7 +816,7 @@ class Project:
         if not self.imports_any(path, TF_PACKAGES):
             self._note(Dependencies(files={path}))
             return None
-        facts = self.facts(module)
+        facts = self.outline_facts(module)
         target = facts.aliases.get(attr) if facts is not None else None
         if not target or target == qualname:
             return None
@@ -690,16 +834,29 @@ class Project:
         return self._module_entry(qualname, lambda facts: facts.classes)
 
     def _module_entry(self, qualname: str, table, depth: int = 0):
-        """What `table(facts)` of a project module holds for a name, through its re-exports."""
-        found = self.lookup(qualname)
-        if found is None or depth > 8:
+        """What `table(facts)` of a project module holds for a name (its classes or its
+        functions, by their statements' names), through its re-exports."""
+        module, _, attr = qualname.rpartition(".")
+        if not module or not attr or depth > 8:
             return None
-        facts, attr = found
+        facts = self.outline_facts(module)
+        if facts is None:
+            return None
+        if not facts.complete and facts.outline is not None and facts.outline.kind_of(attr) in (IMPORT, UNBOUND):
+            target = self._reexport(facts, attr, qualname)  # neither a class nor a def of its own
+            return self._module_entry(target, table, depth + 1) if target is not None else None
+        facts = self._complete(facts) if not facts.complete else facts
+        if facts is None:
+            return None
         entries = table(facts)
         if attr in entries:
             return entries[attr]
         target = self._reexport(facts, attr, qualname)
         return self._module_entry(target, table, depth + 1) if target is not None else None
+
+
+def _holds_variables(facts: ClassFacts) -> bool:
+    return any(v.kind is Kind.VARIABLE for values in facts.attributes.values() for v in values)
 
 
 def _is_tf_class(qualname: str) -> bool:

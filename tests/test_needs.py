@@ -208,6 +208,29 @@ def test_a_function_another_module_may_trace_counts(tmp_path: Path) -> None:
     assert [d.code for d in found] == ["TFV304"]
 
 
+def test_a_function_another_module_calls_only_eagerly_does_not_count(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    ops = project_file(tmp_path, "ops.py", "import tensorflow as tf\n\ndef log_step(x):\n    print(x)\n    return x\n")
+    project_file(
+        tmp_path,
+        "train.py",
+        """
+        import tensorflow as tf
+        from ops import log_step
+
+        @tf.function
+        def step(x):
+            return x + 1
+
+        def loop(x):
+            return log_step(step(x))
+        """,
+    )
+    forget_files()
+    assert TRACED not in cross_features(ops)
+    assert analyze(ops.read_text(), settings=Settings(), filename=str(ops)) == []
+
+
 def test_a_function_handed_to_an_eager_wrapper_is_found_by_its_text() -> None:
     from flake8_tfv.model.traced import EAGER_WRAPPER_TEXT, EAGER_WRAPPERS
 

@@ -33,6 +33,31 @@ def test_callers_by_attribute_and_by_imported_name(tmp_path: Path):
     assert found == {"app.whole": frozenset({"uniform"}), "app.named": frozenset({"uniform"})}
 
 
+def test_callers_through_a_package_path_and_a_renamed_module(tmp_path: Path):
+    project = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/seeds.py": "import tensorflow as tf\n\ndef uniform():\n    return 1\n\ndef normal():\n    return 2\n",
+        "app/dotted.py": "import tensorflow as tf\nimport app.seeds\n\n@tf.function\ndef f():\n    return app . seeds.\\\n        uniform()\n",
+        "app/renamed.py": "import tensorflow as tf\nfrom app import seeds as s\n\n@tf.function\ndef f():\n    return s.normal()\n",
+    })
+    found = project.possible_callers("app.seeds", frozenset({"uniform", "normal"}))
+    assert found == {"app.dotted": frozenset({"uniform"}), "app.renamed": frozenset({"normal"})}
+
+
+def test_a_name_reached_through_another_module_is_not_a_call_to_this_one(tmp_path: Path):
+    project = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/seeds.py": "import tensorflow as tf\n\ndef uniform():\n    return 1\n",
+        "app/other.py": "def uniform():\n    return 2\n",
+        # Imports seeds, and calls a `uniform` that is another module's, or a method.
+        "app/user.py": (
+            "import tensorflow as tf\nfrom app import seeds\nfrom app.other import uniform\n\n"
+            "@tf.function\ndef f(rng):\n    return uniform() + rng.uniform() + seeds_uniform()\n"
+        ),
+    })
+    assert project.possible_callers("app.seeds", frozenset({"uniform"})) == {}
+
+
 def test_a_module_with_traced_code_is_told_by_its_text():
     from flake8_tfv.model.traced import may_trace
 

@@ -131,6 +131,33 @@ class ImportStatements:
                     found.extend(f"{module}.{a.name}" for a in node.names if (a.asname or a.name) == name)
         return found
 
+    def bindings(self) -> list[tuple[str, str]] | None:
+        """(local name, qualified name) for every name the import statements bind, as
+        imports.ImportMap reads them; None when a statement does not parse."""
+        found: list[tuple[str, str]] = []
+        for index in range(len(self._statements)):
+            if index not in self._parsed:
+                try:
+                    self._parsed[index] = ast.parse(self._statements[index].strip()).body
+                except (SyntaxError, ValueError):
+                    self._parsed[index] = None
+            nodes = self._parsed[index]
+            if nodes is None:
+                return None
+            for node in nodes:
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.asname:
+                            found.append((alias.asname, alias.name))
+                        else:
+                            top = alias.name.split(".", 1)[0]
+                            found.append((top, top))
+                elif isinstance(node, ast.ImportFrom):
+                    module = resolve_relative(node.module, node.level, self.package)
+                    if module is not None:
+                        found.extend((a.asname or a.name, f"{module}.{a.name}") for a in node.names if a.name != "*")
+        return found
+
     def stars(self) -> list[str] | None:
         """The modules `from x import *` statements read; None when one does not parse."""
         found: list[str] = []

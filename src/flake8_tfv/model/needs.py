@@ -135,8 +135,11 @@ def _from_project_variables(index: "SyntaxIndex", imports: "ImportMap", project:
 
 
 def _traced_from_other_modules(index: "SyntaxIndex", project: "Project", module_name: str) -> bool:
-    """Whether another project module's import statements name one of this module's functions:
-    its traced code may call them (analyze._traced_candidates asks the same of the model)."""
+    """Whether traced code of another project module calls one of this module's functions
+    (Project.traced_callers). While another module's facts are being read, callers are not
+    followed (one module hop): then that the callers' texts name one of them must do."""
     tree_body = [n for n in index.nodes_of(ast.FunctionDef) if isinstance(index.parents.get(id(n)), ast.Module)]
-    names = frozenset(n.name for n in tree_body if not isinstance(n, ast.Lambda))
-    return bool(names) and bool(project.possible_callers(module_name, names))
+    names = frozenset(n.name for n in tree_body)
+    if not names or not project.possible_callers(module_name, names):
+        return False
+    return project.reading_facts or bool(project.traced_callers(module_name, names))

@@ -230,8 +230,6 @@ def names_worth_resolving(index: "SyntaxIndex") -> frozenset[str]:
     return index.worth_resolving
 
 
-# An attribute read (`seeds.uniform`): how a module calls a function of a module it imports whole.
-_ATTRIBUTE = re.compile(r"\.[ \t]*([A-Za-z_]\w*)")
 _WORD = re.compile(r"\w+")
 
 
@@ -251,15 +249,14 @@ class Project:
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
         # The import index (_import_index): files by number, word -> numbers of the files whose
-        # imports contain it, and per file number its import words and callable names, sorted
-        # (none for a file that traces nothing).
+        # imports contain it, and per file number its import words, sorted.
         # Tuples of numbers and strings, which the cyclic collector stops visiting: kept for the
         # whole run, they were most of what each of a flake8 run's full collections scanned.
         self._import_words: dict[str, tuple[int, ...]] | None = None
         self._indexed_files: list[Path] = []
         self._file_numbers: dict[Path, int] = {}
         self._imported_by: list[tuple[str, ...]] = []
-        self._callable_names: list[tuple[str, ...] | None] = []  # None: not read yet
+        self._callers_read: list = []  # per file number: its _CallerText, None, or False (not read yet)
         # Facts of modules analysed for their own findings in this process: (module, digest of text) -> facts.
         self._remembered: dict[tuple[str, bytes], ModuleFacts] = {}
         # Findings of modules whose models were built for facts: (module, digest, settings key) -> Analysed.
@@ -359,6 +356,11 @@ class Project:
         self._deadline = time.monotonic() + BUDGET_SECONDS
         self.dependencies = Dependencies()
         self._recording = [self.dependencies]
+
+    @property
+    def reading_facts(self) -> bool:
+        """Whether another module's model is being built for its facts (callers are not followed then)."""
+        return bool(self._building)
 
     def _note(self, found: Dependencies) -> None:
         for dependencies in self._recording:
@@ -534,12 +536,14 @@ class Project:
 
     def possible_callers(self, module: str, functions: frozenset[str]) -> dict[str, frozenset[str]]:
         """Project modules that may call some of `functions` of `module` from traced code, with the
-        ones each names: those that import it (or from it), name one of them, and can hold traced
-        code (traced.may_trace). Read from the text alone, so it costs what reading those
-        importers' words costs, not what analysing them would."""
+        ones each may call: those that can hold traced code (traced.may_trace) and whose imports
+        reach one of them, as the model resolves a call (`from .seeds import uniform`, or
+        `seeds.uniform` after `from . import seeds`). Read from the text alone, so it costs what
+        reading those importers' import statements costs, not what analysing them would."""
         found: dict[str, frozenset[str]] = {}
         for path in self.importers_naming(module.rpartition(".")[2]):
-            named = self._names_used_by(path, functions)
+            caller = self._caller_text(path)
+            named = caller.reaches(module, functions) if caller is not None else frozenset()
             name = self.module_name(path) if named else None
             if name is not None and name != module:
                 found[name] = named
@@ -568,28 +572,17 @@ class Project:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 
-    def _names_used_by(self, path: Path, names: frozenset[str]) -> frozenset[str]:
-        """Those of `names` a file can call a function of another module by: the names its
-        imports bind (`from .seeds import uniform`) and the attributes it reads (`seeds.uniform`)."""
+    def _caller_text(self, path: Path) -> "_CallerText | None":
+        """What possible_callers reads of an importer; None for a module that traces nothing of
+        its own, which calls no other module's function from traced code."""
         self._import_index()
         number = self._file_numbers.get(path)
         if number is None:
-            return frozenset()
-        if self._callable_names[number] is None:
-            self._callable_names[number] = self._read_callable_names(path, self._imported_by[number])
-        return _among(self._callable_names[number], names)
-
-    @staticmethod
-    def _read_callable_names(path: Path, imported: tuple[str, ...]) -> tuple[str, ...]:
-        """Its import words and the attributes it reads, sorted; none for a module that traces
-        nothing of its own, which calls no other module's function from traced code."""
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ()
-        if not may_trace(text):
-            return ()
-        return tuple(sorted(set(imported).union(_ATTRIBUTE.findall(text))))
+            return None
+        found = self._callers_read[number]
+        if found is False:
+            found = self._callers_read[number] = _CallerText.read(path, self.package_of(path))
+        return found
 
     def importers_naming(self, word: str) -> list[Path]:
         """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
@@ -621,7 +614,7 @@ class Project:
                 number = self._file_numbers[path] = len(self._indexed_files)
                 self._indexed_files.append(path)
                 self._imported_by.append(tuple(sorted(found)))
-                self._callable_names.append(None)  # read when a caller is looked for there
+                self._callers_read.append(False)  # read when a caller is looked for there
                 for found_word in found:
                     index.setdefault(found_word, []).append(number)
             self._import_words = {word: tuple(numbers) for word, numbers in index.items()}
@@ -853,6 +846,69 @@ class Project:
             return entries[attr]
         target = self._reexport(facts, attr, qualname)
         return self._module_entry(target, table, depth + 1) if target is not None else None
+
+
+class _CallerText:
+    """What a module that may trace reads of other modules' functions: the qualified names its
+    import statements bind local names to, and its text, where `seeds.uniform` is looked for."""
+
+    def __init__(self, text: str, bindings: list[tuple[str, str]] | None):
+        self.text = text
+        self.bindings = bindings  # (local name, qualified name); None: a statement did not parse
+        self._paths: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def read(cls, path: Path, package: str | None) -> "_CallerText | None":
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        if not may_trace(text):
+            return None
+        return cls(text, ImportStatements(text, package).bindings())
+
+    def reaches(self, module: str, functions: frozenset[str]) -> frozenset[str]:
+        """Those of `functions` of `module` a call here may resolve to: a name imported from it,
+        or an attribute path through a name bound to it (or to a package above it)."""
+        if self.bindings is None:
+            return frozenset(f for f in functions if mentions(self.text, f))
+        found: set[str] = set()
+        prefix = module + "."
+        for local, target in self.bindings:
+            if target.startswith(prefix) and target[len(prefix):] in functions:
+                found.add(target[len(prefix):])
+            elif target == module or module.startswith(target + "."):
+                spelt = ".".join((local, *module[len(target):].split(".")[1:], ""))
+                paths = self._paths_from(local)
+                found.update(f for f in functions if spelt + f in paths)
+        return frozenset(found)
+
+    def _paths_from(self, local: str) -> frozenset[str]:
+        """Every attribute path the text spells from a name (`seeds.uniform`, also with spaces
+        or a line break around the dots), and each of its leading parts."""
+        found = self._paths.get(local)
+        if found is None:
+            paths: set[str] = set()
+            for match in _attribute_paths(local).finditer(self.text):
+                at = match.start()
+                if at and (self.text[at - 1].isalnum() or self.text[at - 1] in "_."):
+                    continue  # part of a longer name or path
+                parts = _DOTS.split(match.group(0))
+                paths.update(".".join(parts[: n + 1]) for n in range(1, len(parts)))
+            found = self._paths[local] = frozenset(paths)
+        return found
+
+
+# Around the dots of an attribute path: spaces, line breaks (inside brackets), backslash continuations.
+_GAP = r"(?:\s|\\\n)*"
+_DOTS = re.compile(_GAP + r"\." + _GAP)
+
+
+@functools.lru_cache(maxsize=1024)
+def _attribute_paths(local: str) -> re.Pattern:
+    # Starting with the name, not a lookbehind: a pattern that starts with a lookbehind is tried at
+    # every position of the text (the character before is checked by hand, as in names_tf_package).
+    return re.compile(re.escape(local) + r"(?:" + _DOTS.pattern + r"[A-Za-z_]\w*)+")
 
 
 def _holds_variables(facts: ClassFacts) -> bool:

@@ -1025,6 +1025,8 @@ def _digest(text: str) -> bytes:
 
 
 _PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}
+# A file's project, by the path it was asked with: each file asks several times, the plugin once more.
+_PROJECT_OF: dict[tuple[str, tuple[str, ...]], Project] = {}
 
 
 def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:
@@ -1048,6 +1050,9 @@ def _root_of_folder(folder: Path, markers) -> Path | None:
 
 def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project | None:
     """The project a file belongs to, shared by every file of a run (one per process)."""
+    known = _PROJECT_OF.get((str(path), src))
+    if known is not None:
+        return known
     file = Path(path)
     if not file.is_file():
         return None
@@ -1058,6 +1063,7 @@ def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project |
     project = _PROJECTS.get(key)
     if project is None:
         project = _PROJECTS[key] = Project(root, tuple(src))
+    _PROJECT_OF[(str(path), src)] = project
     return project
 
 
@@ -1068,6 +1074,7 @@ def forget_files() -> None:
     in lru caches of its module lookup; clearing only them costs microseconds, where
     `astroid.MANAGER.clear_cache()` would rebuild builtins for a fifth of a second."""
     _PROJECTS.clear()
+    _PROJECT_OF.clear()
     _root_of_folder.cache_clear()
     _resolved_folder.cache_clear()
     from astroid import modutils as found_modutils

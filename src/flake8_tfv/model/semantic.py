@@ -500,7 +500,8 @@ class SemanticModel:
         """Whether what `local_name` holds in another project module can change a finding here."""
         if self.project is None:
             return False
-        return local_name in names_worth_resolving(self.index)
+        worth = self.index.worth_resolving  # asked for every attribute of the file: read once
+        return local_name in (worth if worth is not None else names_worth_resolving(self.index))
 
     def external_values(self, qualname: str | None, local_name: str | None = None):
         """What a name of another project module holds, or None (also when it cannot matter here)."""
@@ -522,7 +523,10 @@ class SemanticModel:
         try:
             return self._qualnames[key]
         except KeyError:
-            found = self._qualnames[key] = self._through_project(node) or self.imports.qualified_name(node)
+            found = self._qualnames[key] = self.imports.qualified_name(node)
+            # Only a name imported from a project module can stand for TensorFlow through it.
+            if found is not None and found.split(".", 1)[0] not in TF_PACKAGES and self.project is not None:
+                found = self._qualnames[key] = self._through_project(node) or found
             return found
 
     def _through_project(self, node: ast.AST) -> str | None:

@@ -103,6 +103,11 @@ with open(os.path.devnull) as handle:
     pass
 
 total = (walrus := 4) + 1
+
+
+@(decorated := tf.function)
+def by_walrus(x):
+    return x
 '''
 
 BASE = '''\

@@ -140,6 +140,10 @@ class ModuleOutline:
                 return None  # its captures bind names the count below does not see
             for name in bound_names(stmt):
                 counts[name] = counts.get(name, 0) + 1
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                # `@(deco := make())`: what its decorators, bases and defaults bind (bound_names stops at the name).
+                for name in _header_bindings(stmt):
+                    counts[name] = counts.get(name, 0) + 1
             if isinstance(stmt, ast.ClassDef) and id(stmt) in body:
                 kinds[stmt.name] = CLASS
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -155,6 +159,21 @@ class ModuleOutline:
                     counts[name] = 2  # a function binds it too
         once = {name: kind for name, kind in kinds.items() if counts.get(name) == 1}
         return cls(once, frozenset(counts))
+
+
+def _header_bindings(stmt: ast.AST) -> list[str]:
+    """Names an assignment expression binds in a def's or class's header (run in the enclosing scope)."""
+    if isinstance(stmt, ast.ClassDef):
+        parts = [*stmt.decorator_list, *stmt.bases, *(k.value for k in stmt.keywords)]
+    else:
+        args = stmt.args
+        parts = [*stmt.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    return [
+        node.target.id
+        for part in parts
+        for node in ast.walk(part)
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name)
+    ]
 
 
 def may_return_variable(func: ast.AST) -> bool:

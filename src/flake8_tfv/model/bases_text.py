@@ -15,7 +15,7 @@ import ast
 import builtins
 import re
 
-from .imports import TF_PACKAGES, resolve_relative
+from .imports import TF_PACKAGES, import_bindings, resolve_relative
 
 # `class Mine(Base, other.Base):`, the bases also spread over lines (up to the first `)`), or
 # `class Mine:`; matched at the start of a line that holds the keyword.
@@ -93,18 +93,22 @@ class ImportStatements:
         self._words = [frozenset(_WORD.findall(s)) for s in self._statements]
         self._parsed: dict[int, list[ast.stmt] | None] = {}
 
+    def _statement(self, index: int) -> list[ast.stmt] | None:
+        """The import statement at `index`, parsed once; None when it does not parse."""
+        if index not in self._parsed:
+            try:
+                self._parsed[index] = ast.parse(self._statements[index].strip()).body
+            except (SyntaxError, ValueError):
+                self._parsed[index] = None
+        return self._parsed[index]
+
     def _nodes(self, word: str):
         """The parsed statements that contain `word`; None when one of them does not parse."""
         found = []
         for index, words in enumerate(self._words):
             if word not in words:
                 continue
-            if index not in self._parsed:
-                try:
-                    self._parsed[index] = ast.parse(self._statements[index].strip()).body
-                except (SyntaxError, ValueError):
-                    self._parsed[index] = None
-            nodes = self._parsed[index]
+            nodes = self._statement(index)
             if nodes is None:
                 return None
             found.extend(nodes)
@@ -136,26 +140,12 @@ class ImportStatements:
         imports.ImportMap reads them; None when a statement does not parse."""
         found: list[tuple[str, str]] = []
         for index in range(len(self._statements)):
-            if index not in self._parsed:
-                try:
-                    self._parsed[index] = ast.parse(self._statements[index].strip()).body
-                except (SyntaxError, ValueError):
-                    self._parsed[index] = None
-            nodes = self._parsed[index]
+            nodes = self._statement(index)
             if nodes is None:
                 return None
             for node in nodes:
-                if isinstance(node, ast.Import):
-                    for alias in node.names:
-                        if alias.asname:
-                            found.append((alias.asname, alias.name))
-                        else:
-                            top = alias.name.split(".", 1)[0]
-                            found.append((top, top))
-                elif isinstance(node, ast.ImportFrom):
-                    module = resolve_relative(node.module, node.level, self.package)
-                    if module is not None:
-                        found.extend((a.asname or a.name, f"{module}.{a.name}") for a in node.names if a.name != "*")
+                if isinstance(node, (ast.Import, ast.ImportFrom)):  # `import a; x = 1` is one match
+                    found.extend(import_bindings(node, self.package))
         return found
 
     def stars(self) -> list[str] | None:
@@ -164,9 +154,8 @@ class ImportStatements:
         for index, statement in enumerate(self._statements):
             if "*" not in statement:
                 continue
-            try:
-                nodes = ast.parse(statement.strip()).body
-            except (SyntaxError, ValueError):
+            nodes = self._statement(index)
+            if nodes is None:
                 return None
             for node in nodes:
                 if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):

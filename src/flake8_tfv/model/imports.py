@@ -58,6 +58,22 @@ def resolve_relative(module: str | None, level: int, package: str | None) -> str
     return ".".join(p for p in base if p) or None
 
 
+def import_bindings(node: ast.AST, package: str | None) -> list[tuple[str, str]]:
+    """(local name, qualified name) for each name an import statement binds: `import a.b` binds
+    `a` to "a", `import a.b as c` binds `c` to "a.b", `from .m import x` binds `x` to
+    "<package>.m.x" (nothing when the relative import cannot be resolved, nor for `*`)."""
+    if isinstance(node, ast.Import):
+        found = []
+        for alias in node.names:
+            top = alias.name.split(".", 1)[0]
+            found.append((alias.asname, alias.name) if alias.asname else (top, top))
+        return found
+    module = resolve_relative(node.module, node.level, package)
+    if module is None:
+        return []
+    return [(alias.asname or alias.name, f"{module}.{alias.name}") for alias in node.names if alias.name != "*"]
+
+
 class ImportMap:
     """Local name -> qualified name for every import in a file.
 
@@ -92,20 +108,7 @@ class ImportMap:
 
     def _read(self, package: str | None) -> None:
         for node in self._nodes:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self.aliases[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".", 1)[0]
-                        self.aliases[top] = top
-            else:
-                module = resolve_relative(node.module, node.level, package)
-                if module is None:
-                    continue
-                for alias in node.names:
-                    if alias.name != "*":
-                        self.aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
+            self.aliases.update(import_bindings(node, package))
         for name, module in self._returned.items():
             self.aliases.setdefault(name, module)
 

@@ -140,6 +140,8 @@ def _traced_from_other_modules(index: "SyntaxIndex", project: "Project", module_
     followed (one module hop): then that the callers' texts name one of them must do."""
     tree_body = [n for n in index.nodes_of(ast.FunctionDef) if isinstance(index.parents.get(id(n)), ast.Module)]
     names = frozenset(n.name for n in tree_body)
-    if not names or not project.possible_callers(module_name, names):
+    if not names:
         return False
-    return project.reading_facts or bool(project.traced_callers(module_name, names))
+    if project.reading_facts:
+        return bool(project.possible_callers(module_name, names))
+    return bool(project.traced_callers(module_name, names))  # asks possible_callers first

@@ -388,7 +388,7 @@ class Project:
     def facts(self, name: str) -> ModuleFacts | None:
         """Everything other modules may ask about module `name`, its semantic model's facts included."""
         facts = self.outline_facts(name)
-        return facts if facts is None or facts.complete else self._complete(facts)
+        return self._complete(facts) if facts is not None else None
 
     def outline_facts(self, name: str) -> ModuleFacts | None:
         """The facts of module `name` as far as they are known: at least what its statements
@@ -416,24 +416,39 @@ class Project:
         self._note(facts.dependencies if facts is not None else Dependencies(files={path}))
         return facts
 
-    def _outline(self, name: str, path: Path) -> ModuleFacts | None:
+    @staticmethod
+    def _text(path: Path) -> str | None:
         from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
+
+        try:
+            return read_source(path).text
+        except ReadError:
+            return None
+
+    @staticmethod
+    def _parse(name: str, path: Path, text: str):
+        """The module's tree and imports (relative ones resolved in its package); None when it does not parse."""
         from .imports import ImportMap
 
         try:
-            source = read_source(path)
-        except ReadError:
-            return None
-        digest = _digest(source.text)
-        remembered = self._remembered.get((name, digest))
-        if remembered is not None:
-            return remembered
-        try:
-            tree = ast.parse(source.text)
+            tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        imports = ImportMap.from_tree(tree, package or None)
+        return tree, ImportMap.from_tree(tree, package or None)
+
+    def _outline(self, name: str, path: Path) -> ModuleFacts | None:
+        text = self._text(path)
+        if text is None:
+            return None
+        digest = _digest(text)
+        remembered = self._remembered.get((name, digest))
+        if remembered is not None:
+            return remembered
+        parsed = self._parse(name, path, text)
+        if parsed is None:
+            return None
+        tree, imports = parsed
         facts = ModuleFacts(
             name,
             path,
@@ -445,12 +460,14 @@ class Project:
         )
         # A question that needs the model mostly follows at once: the parse is kept for it until
         # the current file is done (begin_file), not for the run, which would hold every tree read.
-        self._parsed[name] = (digest, source.text, tree, imports)
+        self._parsed[name] = (digest, text, tree, imports)
         return facts
 
     def _complete(self, facts: ModuleFacts) -> ModuleFacts | None:
         """The facts with those of the module's semantic model, built now; None when they cannot
         be known (an import cycle, the time budget, a file changed or unreadable since its outline)."""
+        if facts.complete:
+            return facts
         name = facts.name
         if name in self._building:
             self._note(Dependencies(cycle=True))
@@ -480,8 +497,6 @@ class Project:
         return facts
 
     def _build(self, name: str, path: Path, digest: bytes, building: Dependencies) -> ModuleFacts | None:
-        from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
-        from .imports import ImportMap
         from .semantic import SemanticModel
         from ..text import SourceText
 
@@ -493,18 +508,13 @@ class Project:
         if parsed is not None and parsed[0] == digest:
             text, tree, imports = parsed[1:]
         else:
-            try:
-                text = read_source(path).text
-            except ReadError:
+            text = self._text(path)
+            if text is None or _digest(text) != digest:
                 return None
-            if _digest(text) != digest:
+            parsed = self._parse(name, path, text)
+            if parsed is None:
                 return None
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-            package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-            imports = ImportMap.from_tree(tree, package or None)
+            tree, imports = parsed
         try:
             model = SemanticModel(tree, SourceText(text), imports, project=self, module_name=name)
         except (RecursionError, MemoryError):
@@ -738,12 +748,8 @@ class Project:
         cached = self._texts.get(path)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        from ..sources import ReadError, read_source  # a leaf module; imported here to keep model/ pure
-
-        try:
-            info = _ModuleText(read_source(path).text, self.package_of(path))
-        except ReadError:
-            info = None
+        text = self._text(path)
+        info = _ModuleText(text, self.package_of(path)) if text is not None else None
         self._texts[path] = (mtime, info)
         return info
 
@@ -763,14 +769,21 @@ class Project:
         target = facts.aliases.get(attr)
         return target if target and target != qualname else None
 
-    def value_of(self, qualname: str, depth: int = 0) -> ValueSet | None:
-        """What a module-level name of a project module holds (None: not a project name, or unknown)."""
+    def _lookup(self, qualname: str, depth: int) -> tuple[ModuleFacts, str] | None:
+        """`pkg.state.step` -> (facts of pkg.state as far as known, "step") when pkg.state is a
+        project module; None past a chain of 8 re-exports."""
         module, _, attr = qualname.rpartition(".")
         if not module or not attr or depth > 8:
             return None
         facts = self.outline_facts(module)
-        if facts is None:
+        return (facts, attr) if facts is not None else None
+
+    def value_of(self, qualname: str, depth: int = 0) -> ValueSet | None:
+        """What a module-level name of a project module holds (None: not a project name, or unknown)."""
+        found = self._lookup(qualname, depth)
+        if found is None:
             return None
+        facts, attr = found
         if not facts.complete:
             kind = facts.outline.kind_of(attr) if facts.outline is not None else None
             if kind == CLASS:
@@ -848,16 +861,14 @@ class Project:
     def _module_entry(self, qualname: str, table, depth: int = 0):
         """What `table(facts)` of a project module holds for a name (its classes or its
         functions, by their statements' names), through its re-exports."""
-        module, _, attr = qualname.rpartition(".")
-        if not module or not attr or depth > 8:
+        found = self._lookup(qualname, depth)
+        if found is None:
             return None
-        facts = self.outline_facts(module)
-        if facts is None:
-            return None
+        facts, attr = found
         if not facts.complete and facts.outline is not None and facts.outline.kind_of(attr) in (IMPORT, UNBOUND):
             target = self._reexport(facts, attr, qualname)  # neither a class nor a def of its own
             return self._module_entry(target, table, depth + 1) if target is not None else None
-        facts = self._complete(facts) if not facts.complete else facts
+        facts = self._complete(facts)
         if facts is None:
             return None
         entries = table(facts)

@@ -187,48 +187,38 @@ def test_an_imported_name_counts_when_it_brings_a_variable(tmp_path: Path, code:
     assert (VARIABLES in cross_features(train)) is brings
 
 
-def test_a_function_another_module_may_trace_counts(tmp_path: Path) -> None:
+TRACED_CALL = """
+import tensorflow as tf
+from ops import log_step
+
+@tf.function
+def step(x):
+    return log_step(x)
+"""
+# The module traces code of its own, and names log_step, but calls it only eagerly.
+EAGER_CALL = """
+import tensorflow as tf
+from ops import log_step
+
+@tf.function
+def step(x):
+    return x + 1
+
+def loop(x):
+    return log_step(step(x))
+"""
+
+
+@pytest.mark.parametrize(("caller", "codes"), [(TRACED_CALL, ["TFV304"]), (EAGER_CALL, [])], ids=["traced", "eager"])
+def test_a_function_counts_as_traced_when_another_modules_traced_code_calls_it(tmp_path: Path, caller: str, codes: list[str]) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     ops = project_file(tmp_path, "ops.py", "import tensorflow as tf\n\ndef log_step(x):\n    print(x)\n    return x\n")
-    project_file(
-        tmp_path,
-        "train.py",
-        """
-        import tensorflow as tf
-        from ops import log_step
-
-        @tf.function
-        def step(x):
-            return log_step(x)
-        """,
-    )
-    assert TRACED in cross_features(ops)
-    assert TRACED not in features(ops.read_text())
-    found = analyze(ops.read_text(), settings=Settings(), filename=str(ops))
-    assert [d.code for d in found] == ["TFV304"]
-
-
-def test_a_function_another_module_calls_only_eagerly_does_not_count(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("")
-    ops = project_file(tmp_path, "ops.py", "import tensorflow as tf\n\ndef log_step(x):\n    print(x)\n    return x\n")
-    project_file(
-        tmp_path,
-        "train.py",
-        """
-        import tensorflow as tf
-        from ops import log_step
-
-        @tf.function
-        def step(x):
-            return x + 1
-
-        def loop(x):
-            return log_step(step(x))
-        """,
-    )
+    project_file(tmp_path, "train.py", caller)
     forget_files()
-    assert TRACED not in cross_features(ops)
-    assert analyze(ops.read_text(), settings=Settings(), filename=str(ops)) == []
+    assert TRACED not in features(ops.read_text())  # one file alone cannot tell
+    assert (TRACED in cross_features(ops)) is bool(codes)
+    found = analyze(ops.read_text(), settings=Settings(), filename=str(ops))
+    assert [d.code for d in found] == codes
 
 
 def test_a_function_handed_to_an_eager_wrapper_is_found_by_its_text() -> None:

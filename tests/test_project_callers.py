@@ -6,16 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flake8_tfv.model import project as project_module
+from project_files import write_project
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> project_module.Project:
-    (tmp_path / "pyproject.toml").write_text("")
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    project_module.forget_files()
-    return project_module.project_for(tmp_path / "app" / "__init__.py")
+    return write_project(tmp_path, files, "app/__init__.py")
 
 
 def test_callers_by_attribute_and_by_imported_name(tmp_path: Path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flake8_tfv.model import project as project_module
-from flake8_tfv.model import semantic
+from project_files import models_built, write_project
 
 PROJECTS = Path(__file__).resolve().parent.parent / "fixtures" / "projects"
 
@@ -129,13 +129,7 @@ def inner():
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> project_module.Project:
-    (tmp_path / "pyproject.toml").write_text("")
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    project_module.forget_files()
-    return project_module.project_for(tmp_path / "pkg" / "__init__.py")
+    return write_project(tmp_path, files, "pkg/__init__.py")
 
 
 def _portable(answer):
@@ -200,41 +194,25 @@ def test_the_outline_answers_as_the_model_does_in_the_fixture_projects(root: Pat
             _compare(make_project, module, _names(path))
 
 
-def _models_built(monkeypatch) -> list[str | None]:
-    built: list[str | None] = []
-    original = semantic.SemanticModel.__init__
-
-    def counting(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        built.append(self.module_name)
-
-    monkeypatch.setattr(semantic.SemanticModel, "__init__", counting)
-    return built
+# Names the statements answer for (`renamed` is a re-export, followed to pkg.base's `helper`,
+# which may be a factory: only pkg.base's model may be built), and names only the model can tell.
+FROM_STATEMENTS = ["Layer", "Plain", "no_return", "sometimes", "declares_global", "base_module", "renamed", "never_bound"]
+FROM_THE_MODEL = ["step", "make_variable", "ends_in_raise", "imports_inside", "twice", "later", "nested_def", "shadowed_class"]
 
 
-@pytest.mark.parametrize("name", ["Layer", "Plain", "no_return", "sometimes", "declares_global", "base_module", "renamed", "never_bound"])
-def test_what_the_statements_tell_needs_no_model(tmp_path: Path, monkeypatch, name: str):
+@pytest.mark.parametrize(("name", "needs_model"), [(n, False) for n in FROM_STATEMENTS] + [(n, True) for n in FROM_THE_MODEL])
+def test_the_model_is_built_only_for_what_the_statements_cannot_tell(tmp_path: Path, monkeypatch, name: str, needs_model: bool):
     project = _project(tmp_path, {"pkg/__init__.py": "", "pkg/mod.py": BINDINGS, "pkg/base.py": BASE})
-    built = _models_built(monkeypatch)
+    built = models_built(monkeypatch)
     project.begin_file()
     project.value_of(f"pkg.mod.{name}")
-    # A re-export is followed to its module (`renamed` is pkg.base's `helper`, which may be a factory).
-    assert "pkg.mod" not in built
-
-
-@pytest.mark.parametrize("name", ["step", "make_variable", "ends_in_raise", "imports_inside", "twice", "later", "nested_def", "shadowed_class"])
-def test_what_only_the_flow_tells_is_asked_of_the_model(tmp_path: Path, monkeypatch, name: str):
-    project = _project(tmp_path, {"pkg/__init__.py": "", "pkg/mod.py": BINDINGS, "pkg/base.py": BASE})
-    built = _models_built(monkeypatch)
-    project.begin_file()
-    project.value_of(f"pkg.mod.{name}")
-    assert "pkg.mod" in built
+    assert ("pkg.mod" in built) is needs_model
 
 
 def test_a_module_with_a_match_statement_is_asked_of_the_model(tmp_path: Path, monkeypatch):
     text = "import tensorflow as tf\n\nmatch 1:\n    case Plain:\n        pass\n\n\nclass Plain:\n    pass\n"
     project = _project(tmp_path, {"pkg/__init__.py": "", "pkg/mod.py": text})
-    built = _models_built(monkeypatch)
+    built = models_built(monkeypatch)
     project.begin_file()
     project.value_of("pkg.mod.Plain")  # bound twice: by the class, and by the capture
     assert built == ["pkg.mod"]

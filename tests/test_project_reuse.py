@@ -9,7 +9,7 @@ import pytest
 
 from flake8_tfv.analyze import Settings, analyze
 from flake8_tfv.model import project as project_module
-from flake8_tfv.model import semantic
+from project_files import models_built
 
 PROJECTS = Path(__file__).resolve().parent.parent / "fixtures" / "projects"
 SETTINGS = Settings()
@@ -43,14 +43,7 @@ def test_a_module_read_for_facts_is_not_analysed_again(monkeypatch):
     # pkg/child.py's base class lives in pkg/base.py: its model is built for the class facts.
     project = PROJECTS / "keras_base"
     base, child = project / "pkg" / "base.py", project / "pkg" / "child.py"
-    built: list[str | None] = []
-    original = semantic.SemanticModel.__init__
-
-    def counting(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        built.append(self.module_name)
-
-    monkeypatch.setattr(semantic.SemanticModel, "__init__", counting)
+    built = models_built(monkeypatch)
     expected = _alone(base)
     project_module.forget_files()
     _report(child)

@@ -19,13 +19,15 @@ def test_callers_by_attribute_and_by_imported_name(tmp_path: Path):
         "app/seeds.py": "import tensorflow as tf\n\ndef uniform():\n    return tf.random.uniform([])\n",
         "app/whole.py": "import tensorflow as tf\nfrom app import seeds\n\n@tf.function\ndef f():\n    return seeds . uniform()\n",
         "app/named.py": "import tensorflow as tf\nfrom app.seeds import (\n    uniform as draw,\n)\n\nds = ds.map(lambda x: draw())\n",
+        # An import that shares its line with another statement.
+        "app/semi.py": "import tensorflow as tf\nDEPTH = 1; from app.seeds import uniform\n\n@tf.function\ndef f():\n    return uniform()\n",
         # Names it, but traces nothing of its own: it cannot call it from traced code.
         "app/eager.py": "import tensorflow as tf\nfrom app.seeds import uniform\n\nprint(uniform())\n",
         "app/mention.py": "import tensorflow as tf\nfrom app import seeds\n\nuniform = 3  # uniform\n",
         "app/untf.py": "from app.seeds import uniform\n",
     })
     found = project.possible_callers("app.seeds", frozenset({"uniform"}))
-    assert found == {"app.whole": frozenset({"uniform"}), "app.named": frozenset({"uniform"})}
+    assert found == {name: frozenset({"uniform"}) for name in ["app.whole", "app.named", "app.semi"]}
 
 
 def test_callers_through_a_package_path_and_a_renamed_module(tmp_path: Path):

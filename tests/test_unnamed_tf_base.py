@@ -89,6 +89,19 @@ def test_text_scan_reads_bases_and_the_imports_that_bind_them():
     assert not has_class_with_bases("x = 1\n")
 
 
+
+def test_statements_that_share_a_line_with_others_are_found():
+    # After a `;` or a compound statement's `:` on the same line, as the parser reads them.
+    text = "x = 1; from .layers import ProjectLayer\nif TYPE_CHECKING: import tensorflow as tf\ny = 2; class Mine(ProjectLayer): pass\n"
+    imports = ImportStatements(text, "app")
+    assert imports.targets("ProjectLayer") == ["app.layers.ProjectLayer"]
+    assert imports.import_tf()
+    assert class_bases(text) == {"Mine": ["ProjectLayer"]}
+    assert has_class_with_bases("y = 2; class Mine(Base): pass\n")
+    # A word that only starts with the keyword is no statement.
+    assert ImportStatements('d = {"k": import_module("x")}\n', None).targets("import_module") == []
+
+
 def test_only_a_base_that_can_lead_to_tensorflow_is_asked_the_facts():
     project_module.forget_files()
     project = project_module.project_for(APP / "not_layers.py")

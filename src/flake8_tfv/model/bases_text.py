@@ -33,11 +33,15 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def _statements(text: str, keyword: str, pattern: re.Pattern):
-    """Matches of `pattern` at the starts of the lines where `keyword` occurs."""
+    """Matches of `pattern` at the starts of the lines where `keyword` occurs, or after the last
+    `;` or `:` before it on its line (`x = 1; import a`, `if TYPE_CHECKING: import a`)."""
     pos = text.find(keyword)
     while pos != -1:
         start = text.rfind("\n", 0, pos) + 1
         match = pattern.match(text, start)
+        if match is None or match.end() <= pos:
+            after = max(text.rfind(";", start, pos), text.rfind(":", start, pos))
+            match = pattern.match(text, after + 1) if after != -1 else None
         if match is not None and match.end() > pos:
             yield match
             pos = text.find(keyword, match.end())

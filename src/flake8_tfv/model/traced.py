@@ -22,6 +22,7 @@ from . import api
 from .eager import MAY_PRUNE as _MAY_PRUNE, pruned_children
 from .scopes import FUNCTION_NODES
 from .values import Kind
+from .walk import child_nodes
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel
@@ -219,7 +220,7 @@ def _walk_traced(model: "SemanticModel", node: ast.AST, eager: set[int]) -> Iter
         current = stack.pop()
         yield current
         pruned = pruned_children(model, current) if isinstance(current, _MAY_PRUNE) else ()
-        for child in ast.iter_child_nodes(current):
+        for child in child_nodes(current):
             if not (isinstance(child, FUNCTION_NODES) and id(child) in eager) and id(child) not in pruned:
                 stack.append(child)
 

@@ -17,6 +17,7 @@ from ..model.scopes import FUNCTION_NODES
 from ..model.semantic import INIT_METHODS, SemanticModel
 from ..model.traced import function_name
 from ..model.values import Kind
+from ..model.walk import child_nodes
 from .base import Rule
 
 # ---- helpers shared by the TFV3xx rules --------------------------------------------------------
@@ -73,7 +74,7 @@ def own_nodes(func: ast.AST, model: SemanticModel | None = None) -> Iterator[ast
             stack.extend(reversed(parts))
             continue
         yield node
-        children = list(ast.iter_child_nodes(node))
+        children = child_nodes(node)
         if model is not None and isinstance(node, MAY_PRUNE):
             pruned = pruned_children(model, node)
             children = [c for c in children if id(c) not in pruned]

@@ -375,10 +375,8 @@ class ItemAssignment(_WriteRule):
                 continue  # loops are walked more than once
             seen.add(id(target))
             values = self.model.values_of(target.value)
-            container = self.text(target.value)
-            operator = f"{OPERATOR_SYMBOLS[type(stmt.op)]}=" if isinstance(stmt, ast.AugAssign) else "="
-            shown = f"`{short(self.text(target))} {operator} ...`"
             if only(values, {Kind.VARIABLE}):
+                container, shown = self.shown(target, stmt)
                 apis = {v.api for v in values}
                 if apis <= _KERAS3_VARIABLE_APIS:
                     error = "\"TypeError: 'Variable' object does not support item assignment\""
@@ -401,6 +399,7 @@ class ItemAssignment(_WriteRule):
                 and not self.rebound_variable(target.value)
                 and self.made_by_tensorflow(target.value)
             ):
+                container, shown = self.shown(target, stmt)
                 origin = self.definition(target.value)[0]
                 made = ""
                 if origin is not target.value:
@@ -412,6 +411,12 @@ class ItemAssignment(_WriteRule):
                     f"`tf.Variable` and use `var[...].assign(...)`"
                 )
                 yield self.diagnostic(stmt, message)
+
+    def shown(self, target: ast.Subscript, stmt: ast.stmt) -> tuple[str, str]:
+        """The container's text and the assignment as the message quotes it (`x[0] = ...`); worked
+        out for a finding only, since the text's lines are split on first use."""
+        operator = f"{OPERATOR_SYMBOLS[type(stmt.op)]}=" if isinstance(stmt, ast.AugAssign) else "="
+        return self.text(target.value), f"`{short(self.text(target))} {operator} ...`"
 
     def made_by_tensorflow(self, expr: ast.expr, depth: int = 0) -> bool:
         """A TensorFlow tensor for certain: Keras 3 ops and `keras.Variable` arithmetic give torch or

@@ -252,13 +252,16 @@ class SemanticModel:
         # Once they ran, no waiting flow can make a variable: later demands add none.
         self._variable_sources_run = True
         factories = self.variable_factories
+        # A qualified name ends with the attribute's own name: most calls are ruled out by it.
+        tails = {f.rpartition(".")[2] for f in factories}
         held = self._variable_names()
         weights = set(api.LAYER_WEIGHT_ATTRIBUTES) | self._variable_attributes()
         sources: list[ast.AST] = []
         for call in self._nodes[ast.Call]:
             func = call.func
-            if isinstance(func, ast.Attribute) and func.attr in api.VARIABLE_METHODS:
-                sources.append(call)
+            if isinstance(func, ast.Attribute):
+                if func.attr in api.VARIABLE_METHODS or (func.attr in tails and self.qualified_name(func) in factories):
+                    sources.append(call)
             elif self.qualified_name(func) in factories:
                 sources.append(call)
         sources.extend(n for n in self._nodes[ast.Name] if n.id in held)

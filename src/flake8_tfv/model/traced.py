@@ -113,6 +113,8 @@ def is_tf_function(model: "SemanticModel", expr: ast.AST) -> bool:
     """`tf.function` or `tf.function(...)` (a decorator or a wrapper)."""
     if isinstance(expr, ast.Call):
         expr = expr.func
+    if isinstance(expr, ast.Attribute) and expr.attr != "function":
+        return False  # a qualified name ends with the attribute's own name (asked of every call)
     return model.qualified_name(expr) in api.TF_FUNCTION
 
 

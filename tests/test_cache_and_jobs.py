@@ -222,6 +222,28 @@ def test_jobs_option_values(tree):
     assert runner.default_jobs() >= 1
 
 
+
+@pytest.mark.parametrize(
+    "files, workers, expected",
+    [
+        # Each project whole, in one worker, when it fits in a worker's share.
+        ([("a", 10)] * 3 + [("b", 10)] * 3, 2, [[0, 1, 2], [3, 4, 5]]),
+        # A project larger than a share is cut into consecutive runs of its files.
+        ([("a", 10)] * 4, 2, [[0, 1], [2, 3]]),
+        # The largest part first, each to the least loaded worker; files keep their order.
+        ([("b", 10), ("a", 30), ("c", 10), ("d", 10)], 2, [[1], [0, 2, 3]]),
+        # Files of no project are a group of their own; a file is never split.
+        ([(None, 100), (None, 1), ("a", 1)], 3, [[0], [1], [2]]),
+        # Fewer files than workers: no empty batch.
+        ([("a", 5)], 4, [[0]]),
+    ],
+)
+def test_worker_batches_keep_a_project_in_one_worker_when_they_can(files, workers, expected):
+    batches = runner.worker_batches(files, workers)
+    assert sorted(batches) == sorted(expected)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(files)))
+
+
 @pytest.fixture
 def cross_module(tmp_path: Path, monkeypatch) -> Path:
     """A project whose train.py updates a variable made in another module (cross-module facts)."""

@@ -123,7 +123,7 @@ def project_file(root: Path, name: str, text: str) -> Path:
 def cross_features(path: Path) -> frozenset[str]:
     project = project_for(path)
     tree = ast.parse(path.read_text())
-    imports = ImportMap.from_tree(tree).with_package(project.package_of(path))
+    imports = ImportMap.from_tree(tree, project.package_of(path))
     return tree_features(SyntaxIndex(tree), EVERY, frozenset(), project, project.module_name(path), imports)
 
 

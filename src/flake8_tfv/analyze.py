@@ -131,7 +131,7 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
             module_name = project.module_name(Path(filename))
             project.begin_file(_Analyser(settings, rules))
     package = project.package_of(Path(filename)) if project is not None else None
-    if not named and (project is None or not _may_subclass(project, text, package)):
+    if not _text_admits(text, named, project, package):
         return []  # no base of its classes can lead to TensorFlow: not even parsed
     if project is not None and module_name:
         analysed = project.analysed(module_name, text, (settings, tuple(rules)))
@@ -139,11 +139,8 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
             return _finished(analysed.findings, rules)
     if tree is None:
         tree = parse(text, filename)
-    imports = ImportMap.from_tree(tree)
-    uses = imports.uses_tensorflow(settings.factory_roots())
-    if project is not None:
-        imports = imports.with_package(package)
-    if not uses and (project is None or not _subclasses_tf_class(project, text, package, tree, imports, named)):
+    imports = ImportMap.from_tree(tree, package)
+    if not _tree_admits(settings, text, named, tree, imports, project, package):
         return []
     index = SyntaxIndex(tree)
     active = _needing(rules, settings, index, project, module_name, imports)
@@ -192,6 +189,21 @@ def _run_rules(model: SemanticModel, rules: list[type[Rule]]) -> list[Diagnostic
     return found
 
 
+def _text_admits(text: str, named: bool, project, package: str | None) -> bool:
+    """The admission's first stage, before the parse: the text names TensorFlow, Keras or a
+    configured factory's package (`named`), or a base of its classes may lead to a project's
+    TensorFlow class."""
+    return named or (project is not None and _may_subclass(project, text, package))
+
+
+def _tree_admits(settings: Settings, text: str, named: bool, tree: ast.Module, imports: ImportMap, project, package: str | None) -> bool:
+    """The second stage, once parsed: the module imports TensorFlow, Keras or a configured
+    factory's package, or (cross-module) one of its classes derives from a project's TF class."""
+    if imports.uses_tensorflow(settings.factory_roots()):
+        return True
+    return project is not None and _subclasses_tf_class(project, text, package, tree, imports, named)
+
+
 def _subclasses_tf_class(project, text: str, package: str | None, tree: ast.Module, imports: ImportMap, scan: bool) -> bool:
     """Issue 10, fact 1 for a module that never imports TensorFlow or Keras: one of its classes
     derives from a project class that is a layer, a model or a tf.Module, so its `call` is traced
@@ -225,10 +237,9 @@ class _Analyser:
         text = model.source.text
         named = might_use_tensorflow(text, self.settings)
         package = model.project.package_of(path)
-        if not named and not _may_subclass(model.project, text, package):
+        if not _text_admits(text, named, model.project, package):
             return [], frozenset()
-        uses = model.imports.uses_tensorflow(self.settings.factory_roots())
-        if not uses and not _subclasses_tf_class(model.project, text, package, model.tree, model.imports, named):
+        if not _tree_admits(self.settings, text, named, model.tree, model.imports, model.project, package):
             return [], frozenset()
         rules = _needing(self.rules, self.settings, model.index, model.project, model.module_name, model.imports)
         found = _run_rules(model, rules)

@@ -98,14 +98,6 @@ class ImportMap:
         imports._read(package)
         return imports
 
-    def with_package(self, package: str | None) -> "ImportMap":
-        """The same imports with relative ones resolved in `package`, without walking the tree again."""
-        imports = type(self)()
-        imports._nodes = self._nodes
-        imports._returned = self._returned
-        imports._read(package)
-        return imports
-
     def _read(self, package: str | None) -> None:
         for node in self._nodes:
             self.aliases.update(import_bindings(node, package))

@@ -238,8 +238,12 @@ def _run_heavy(items: list[Item], settings: Settings, jobs: int, record: bool) -
 
 
 def _project_key(name: str) -> str | None:
-    """The root of the project whose facts a file reads (None: none)."""
-    root = find_root(Path(name))
+    """The root of the project whose facts a file reads (None: none, or it cannot be looked for,
+    which the file's own analysis reports)."""
+    try:
+        root = find_root(Path(name))
+    except OSError:
+        return None
     return str(root) if root is not None else None
 
 

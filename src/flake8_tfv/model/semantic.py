@@ -124,14 +124,21 @@ class SemanticModel:
         # Traced code (TFV3xx): the call graph it follows, functions that run eagerly, and roots.
         self.call_graph = CallGraph(self)
         self.eager_functions: set[int] = find_eager(self)
-        # Without a root of traced code in its syntax (needs.py), nothing of the file is traced
-        # until other modules' traced callers are found (retrace).
-        self.traced: dict[int, TraceReason] = find_traced(self) if has_traced_roots(index, source.text) else {}
+        self._traced: dict[int, TraceReason] | None = None
+
+    @property
+    def traced(self) -> dict[int, TraceReason]:
+        """Traced functions of the file and why, found when first asked (many files' rules never
+        ask). Without a root of traced code in its syntax (needs.py), nothing of the file is
+        traced until other modules' traced callers are found (retrace)."""
+        if self._traced is None:
+            self._traced = find_traced(self) if has_traced_roots(self.index, self.source.text) else {}
+        return self._traced
 
     def retrace(self, external=()) -> None:
         """Traced functions again, with `external` (functions of this module that other modules'
         traced code calls) traced from there; what the rules cached from the old answer goes."""
-        self.traced = find_traced(self, external)
+        self._traced = find_traced(self, external)
         self.shared.clear()
 
     def release(self) -> None:

@@ -230,11 +230,10 @@ def _run_heavy(items: list[Item], settings: Settings, jobs: int, record: bool) -
     except (OSError, RuntimeError):
         # No processes to be had (a sandbox, a frozen interpreter): the same work, serially.
         return _check_batch(items, settings, record)
-    outcomes: list[Outcome | None] = [None] * len(items)
+    placed: dict[int, Outcome] = {}
     for batch, found in zip(batches, results):
-        for index, outcome in zip(batch, found):
-            outcomes[index] = outcome
-    return outcomes  # type: ignore[return-value]
+        placed.update(zip(batch, found))
+    return [placed[index] for index in range(len(items))]
 
 
 def _project_key(name: str) -> str | None:
@@ -261,21 +260,21 @@ def worker_batches(files: Sequence[tuple[str | None, int]], workers: int) -> lis
         groups.setdefault(key, []).append(index)
     sizes = [max(size, 1) for _, size in files]
     share = sum(sizes) / workers
-    parts: list[list[int]] = []
+    parts: list[tuple[int, list[int]]] = []  # (weight, file indices)
     for members in groups.values():
         part: list[int] = []
         weight = 0
         for index in members:
             if part and weight + sizes[index] > share:
-                parts.append(part)
+                parts.append((weight, part))
                 part, weight = [], 0
             part.append(index)
             weight += sizes[index]
-        parts.append(part)
+        parts.append((weight, part))
     loads = [0] * workers
     batches: list[list[int]] = [[] for _ in range(workers)]
-    for part in sorted(parts, key=lambda members: -sum(sizes[i] for i in members)):
+    for weight, part in sorted(parts, key=lambda found: -found[0]):
         lightest = loads.index(min(loads))
         batches[lightest].extend(part)
-        loads[lightest] += sum(sizes[i] for i in part)
+        loads[lightest] += weight
     return [sorted(batch) for batch in batches if batch]

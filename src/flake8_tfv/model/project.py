@@ -352,6 +352,8 @@ class Project:
         return False
 
     def _find_module_file(self, name: str) -> Path | None:
+        if is_tf_module(name):
+            return None  # TensorFlow's names mean what the API tables say, whoever's sources they are
         try:
             found = modutils.file_from_modpath(name.split("."), path=[str(s) for s in self.src_roots])
         except (ImportError, SyntaxError, ValueError):
@@ -1057,6 +1059,16 @@ def _digest(text: str) -> bytes:
 _PROJECTS: dict[tuple[Path, tuple[str, ...]], Project] = {}
 # A file's project, by the path it was asked with: each file asks several times, the plugin once more.
 _PROJECT_OF: dict[tuple[str, tuple[str, ...]], Project] = {}
+
+
+def is_tf_module(name: str) -> bool:
+    """A module of TensorFlow's or Keras's own packages, as when their own sources are linted.
+    Its names are TensorFlow's, which every module resolves from import syntax and the API tables
+    (issue 10): never from facts of the project's modules, which would give a second answer for
+    `tensorflow.Variable`. Names under these packages already count as TensorFlow classes by
+    their first part (`_is_tf_class`), so such facts could add nothing but their cost (issue 6:
+    half of the corpus's cross-module time went to tensorflow-cpu's own modules, for no finding)."""
+    return name.partition(".")[0] in TF_PACKAGES
 
 
 def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:

@@ -237,3 +237,29 @@ def test_traced_callers_in_other_modules_are_followed_one_hop(tmp_path):
     assert "ops.py:5:5: TFV304" in out and "traced via `train.step` -> `ops.log`" in out
     assert "deeper.py" not in out  # two module hops away: not followed
     assert run("check", "--no-cross-module", "ops.py", cwd=tmp_path)[1] == ""
+
+
+def _console(*argv: str, cwd: Path, **kwargs) -> subprocess.Popen:
+    """The `tfv` command as installed (cli.console), in a process of its own."""
+    command = [sys.executable, "-c", "from flake8_tfv.cli import console; console()", *argv]
+    return subprocess.Popen(command, cwd=cwd, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+@pytest.mark.parametrize("text, code", [(BAD, 1), (CLEAN, 0)])
+def test_the_command_exits_with_the_runs_code_and_all_its_output(tmp_path: Path, text: str, code: int):
+    (tmp_path / "m.py").write_text(text)
+    with open(tmp_path / "out.txt", "w") as out:
+        proc = _console("check", "--no-cache", "m.py", cwd=tmp_path, stdout=out)
+        _, err = proc.communicate()
+    assert proc.returncode == code and err == ""
+    assert (tmp_path / "out.txt").read_text() == run("check", "--no-cache", "m.py", cwd=tmp_path)[1]
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path):
+    # Enough findings to fill a pipe's buffer, so that the output is written after the reader left.
+    (tmp_path / "m.py").write_text("import tensorflow as tf\n\nv = tf.Variable(3.0)\n" + "v += 1.0\n" * 3000)
+    proc = _console("check", "--no-cache", "m.py", cwd=tmp_path, stdout=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate()
+    assert proc.returncode == 1 and "Traceback" not in err and err == ""

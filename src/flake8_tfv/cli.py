@@ -294,5 +294,22 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     return cmd_fix(run, config)
 
 
+def console() -> None:
+    """The `tfv` command. Once the run is over the process ends at once, as mypy's does: a run over
+    a large project leaves hundreds of megabytes of trees and facts that the interpreter would
+    otherwise free one object at a time on its way out (half a second on the issue 6 corpus, for
+    nothing). Files written by `tfv fix` and the cache are complete by then (written atomically)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`tfv check | head`): end quietly, not with a traceback; the
+        # interpreter would otherwise fail again flushing the closed pipe on its way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_FINDINGS
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

@@ -72,3 +72,27 @@ def test_a_host_that_disabled_the_collector_is_left_alone():
     gc.disable()
     collector.settle_after_file()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_batch_runs_without_collections_and_sweeps_every_so_many_files(monkeypatch):
+    monkeypatch.setattr(collector, "_FILES_PER_BATCH_SWEEP", 2)
+    gc.unfreeze()
+    with collector.BatchCollection() as collection:
+        assert not gc.isenabled()
+        cycle = weakref.ref(_cycle())  # garbage at once, which only a collection frees
+        collection.after_file()
+        assert cycle() is not None
+        kept = _cycle()
+        collection.after_file()  # the sweep: garbage freed, what is alive frozen
+        assert cycle() is None and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert kept.other.other is kept
+
+
+def test_a_batch_in_a_host_that_disabled_the_collector_leaves_it_so(monkeypatch):
+    monkeypatch.setattr(collector, "_FILES_PER_BATCH_SWEEP", 1)
+    gc.unfreeze()
+    gc.disable()
+    with collector.BatchCollection() as collection:
+        collection.after_file()
+    assert not gc.isenabled() and gc.get_freeze_count() == 0

@@ -10,8 +10,12 @@ Two costs, both measured on the issue 6 corpus:
   collector's permanent generation after each file, where full collections skip it, and lets it
   out again for one complete collection whenever it has grown by half, so the cycles that became
   garbage meanwhile (the host's included) are freed: memory stays within half as much again as
-  what is alive, not the whole run's garbage. `tfv check` does without: it allocates with the
-  collector off and makes few full collections, and the sweeps cost it 3 s of 38 on the corpus.
+  what is alive, not the whole run's garbage.
+- `tfv check` owns its process, and its analysis frees each file's model by reference counting
+  (SemanticModel.release): a run over the whole corpus leaves 709 objects of cyclic garbage, where
+  the collector made 541 collections (0.5 s of 19.5) that found next to nothing. A batch of files
+  runs with the collector off (`BatchCollection`), with a sweep every so many files of what was
+  allocated since the last, whose survivors are then frozen: each object is looked at about once.
 """
 from __future__ import annotations
 
@@ -58,3 +62,35 @@ def settle_after_file() -> None:
     _files_since_sweep = 0
     wanted = int(_GROWTH_BEFORE_SWEEP * _after_sweep / growth_per_file)
     _files_per_sweep = min(max(wanted, _MIN_FILES_PER_SWEEP), _MAX_FILES_PER_SWEEP)
+
+
+# Files between two sweeps of a batch: what garbage they may leave stays bounded, and the sweeps'
+# cost hardly depends on it (each survivor is scanned at the first sweep after it was made).
+_FILES_PER_BATCH_SWEEP = 1000
+
+
+class BatchCollection:
+    """The collector policy of a batch of files in a process the linter owns (`tfv check`):
+    `with BatchCollection() as collection:` then `collection.after_file()` after each file."""
+
+    def __enter__(self) -> "BatchCollection":
+        self._enabled = gc.isenabled()
+        self._files = 0
+        self._froze = False
+        gc.disable()
+        return self
+
+    def after_file(self) -> None:
+        if not self._enabled:  # the host manages the collector itself
+            return
+        self._files += 1
+        if self._files % _FILES_PER_BATCH_SWEEP == 0:
+            gc.collect()
+            gc.freeze()
+            self._froze = True
+
+    def __exit__(self, *exc) -> None:
+        if self._froze:
+            gc.unfreeze()
+        if self._enabled:
+            gc.enable()

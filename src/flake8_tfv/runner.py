@@ -13,6 +13,7 @@ from typing import Sequence
 
 from .analyze import INTERNAL_ERROR, Settings, SourceError, TooComplex, may_subclass_project_layer, might_use_tensorflow
 from .cache import ResultCache, digest
+from .collector import BatchCollection
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
 from .model.project import ROOT_MARKERS, Project, find_root, project_for
@@ -176,7 +177,12 @@ def _check_item(item: Item, settings: Settings, record: bool) -> Outcome:
 
 
 def _check_batch(batch: list[Item], settings: Settings, record: bool) -> list[Outcome]:
-    return [_check_item(item, settings, record) for item in batch]
+    outcomes = []
+    with BatchCollection() as collection:
+        for item in batch:
+            outcomes.append(_check_item(item, settings, record))
+            collection.after_file()
+    return outcomes
 
 
 def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: ResultCache | None) -> list[Outcome]:

@@ -572,10 +572,11 @@ class Project:
         `seeds.uniform` after `from . import seeds`). Read from the text alone, so it costs what
         reading those importers' import statements costs, not what analysing them would."""
         found: dict[str, frozenset[str]] = {}
-        for path in self.importers_naming(module.rpartition(".")[2]):
-            caller = self._caller_text(path)
-            named = caller.reaches(module, functions) if caller is not None else frozenset()
-            name = self.module_name(path) if named else None
+        # By file number: a module's importers run to hundreds, most of which trace nothing.
+        for number in self._import_index().get(module.rpartition(".")[2], ()):
+            caller = self._caller_text(number)
+            named = caller.reaches(module, functions) if caller is not None else None
+            name = self.module_name(self._indexed_files[number]) if named else None
             if name is not None and name != module:
                 found[name] = named
         return found
@@ -603,21 +604,14 @@ class Project:
                     found.setdefault(qualname[len(prefix):], entry)
         return found
 
-    def _caller_text(self, path: Path) -> "_CallerText | None":
-        """What possible_callers reads of an importer; None for a module that traces nothing of
-        its own, which calls no other module's function from traced code."""
-        self._import_index()
-        number = self._file_numbers.get(path)
-        if number is None:
-            return None
+    def _caller_text(self, number: int) -> "_CallerText | None":
+        """What possible_callers reads of an importer (by its number in the import index); None for
+        a module that traces nothing of its own, which calls no other module's function from traced code."""
         found = self._callers_read[number]
         if found is False:
+            path = self._indexed_files[number]
             found = self._callers_read[number] = _CallerText.read(path, self.package_of(path))
         return found
-
-    def importers_naming(self, word: str) -> list[Path]:
-        """Project files that use TensorFlow or Keras and whose import statements contain `word`."""
-        return [self._indexed_files[n] for n in self._import_index().get(word, ())]
 
     def imports_any(self, path: Path, words: frozenset[str]) -> bool:
         """Whether a project file's import statements contain one of `words` (never, unless it

@@ -226,21 +226,23 @@ def test_jobs_option_values(tree):
 @pytest.mark.parametrize(
     "files, workers, expected",
     [
-        # Each project whole, in one worker, when it fits in a worker's share.
+        # Each project a batch of its own, in its order, when it fits in a process's share.
         ([("a", 10)] * 3 + [("b", 10)] * 3, 2, [[0, 1, 2], [3, 4, 5]]),
         # A project larger than a share is cut into consecutive runs of its files.
         ([("a", 10)] * 4, 2, [[0, 1], [2, 3]]),
-        # The largest part first, each to the least loaded worker; files keep their order.
-        ([("b", 10), ("a", 30), ("c", 10), ("d", 10)], 2, [[1], [0, 2, 3]]),
-        # Files of no project are a group of their own; a file is never split.
+        # The largest batch first: the pool hands them out in this order to whichever process is free.
+        ([("b", 10), ("a", 30), ("c", 10), ("d", 10)], 2, [[1], [0], [2], [3]]),
+        # Files that read no project's facts go in runs of an eighth of a share; a file is never split.
         ([(None, 100), (None, 1), ("a", 1)], 3, [[0], [1], [2]]),
-        # Fewer files than workers: no empty batch.
+        ([(None, 1)] * 8 + [("a", 8)], 2, [[8], [0], [1], [2], [3], [4], [5], [6], [7]]),
+        ([(None, 1)] * 16 + [("a", 16)], 2, [[16], [0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [10, 11], [12, 13], [14, 15]]),
+        # Fewer files than workers: one batch.
         ([("a", 5)], 4, [[0]]),
     ],
 )
-def test_worker_batches_keep_a_project_in_one_worker_when_they_can(files, workers, expected):
+def test_pool_batches_keep_a_project_together_largest_first(files, workers, expected):
     batches = runner.worker_batches(files, workers)
-    assert sorted(batches) == sorted(expected)
+    assert batches == expected
     assert sorted(i for batch in batches for i in batch) == list(range(len(files)))
 
 

@@ -45,3 +45,11 @@ def test_tensorflow_names_are_not_project_modules(tmp_path: Path):
     assert project.module_file("tensorflow.state") is None
     assert project.value_of("tensorflow.state.step") is None
     assert project_module.is_tf_module("keras.src.layers") and not project_module.is_tf_module("keras_hub.src")
+
+
+def test_tensorflow_modules_go_to_workers_apart_from_their_project(tmp_path: Path):
+    from flake8_tfv import runner
+
+    write_project(tmp_path, {"keras/__init__.py": "", "keras/state.py": _STATE, "app/__init__.py": "", "app/loop.py": ""}, "app/loop.py")
+    assert runner._project_key(str(tmp_path / "keras" / "state.py"), ()) is None  # shares no facts
+    assert runner._project_key(str(tmp_path / "app" / "loop.py"), ()) == str(tmp_path.resolve())

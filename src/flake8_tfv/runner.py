@@ -16,7 +16,7 @@ from .cache import ResultCache, digest
 from .collector import BatchCollection
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
-from .model.project import ROOT_MARKERS, Project, find_root, project_for
+from .model.project import ROOT_MARKERS, Project, find_root, is_tf_module, project_for
 from .sources import ReadError, decode_source
 from .text import SourceText, in_newline_style
 
@@ -223,7 +223,7 @@ def _run_heavy(items: list[Item], settings: Settings, jobs: int, record: bool) -
     if workers <= 1:
         return _check_batch(items, settings, record)
     if settings.cross_module:
-        batches = worker_batches([(_project_key(item.name), len(item.data)) for item in items], workers)
+        batches = worker_batches([(_project_key(item.name, settings.src), len(item.data)) for item in items], workers)
     else:
         # Files are independent: batches in their order, a few per worker so a slow file does not idle the rest.
         size = max(1, len(items) // (workers * 4))
@@ -242,45 +242,59 @@ def _run_heavy(items: list[Item], settings: Settings, jobs: int, record: bool) -
     return [placed[index] for index in range(len(items))]
 
 
-def _project_key(name: str) -> str | None:
-    """The root of the project whose facts a file reads (None: none, or it cannot be looked for,
-    which the file's own analysis reports)."""
+def _project_key(name: str, src: tuple[str, ...]) -> str | None:
+    """The root of the project whose facts a file reads. None: it reads none, having no project,
+    being one of TensorFlow's own modules (analyze), or with a project that cannot be looked for,
+    which the file's own analysis reports."""
     try:
-        root = find_root(Path(name))
+        project = project_for(name, src)
     except OSError:
         return None
-    return str(root) if root is not None else None
+    if project is None:
+        return None
+    module = project.module_name(Path(name))
+    return None if module is not None and is_tf_module(module) else str(project.root)
+
+
+# Files that read no project's facts go to the pool in runs of about this fraction of a process's
+# share: small enough to fill in around the projects' batches at the end of a run, large enough
+# that sending them costs little.
+_LOOSE_RUNS_PER_WORKER = 8
 
 
 def worker_batches(files: Sequence[tuple[str | None, int]], workers: int) -> list[list[int]]:
-    """One batch of file indices per worker, from (project key, size) per file.
+    """Batches of file indices for the pool, from (project key, size) per file, largest first: a
+    process takes the next batch when it is done with one, so the loads even out whatever a file
+    costs (a byte of a project read with cross-module facts costs about twice one read without).
 
-    Each worker keeps the facts of the projects it reads for its whole batch, and a project split
-    between workers has its modules' facts worked out once in each (issue 6: on the corpus, batches
-    taken in turn from the file list made two workers do 1.5x the work of one). So a project's
-    files stay together, in their order, unless the project is larger than a worker's share; then
-    it is cut in consecutive runs of files, which share more of what they import than files taken
-    apart. The parts go to the least loaded worker, largest first."""
+    Each process keeps the facts of the projects it reads, and a project split between processes
+    has its modules' facts worked out once in each (issue 6: on the corpus, batches taken in turn
+    from the file list made two processes do 1.5x the work of one). So a project's files make one
+    batch, in their order, unless the project is larger than a process's share; then it is cut in
+    consecutive runs of files, which share more of what they import than files taken apart. Files
+    that read no project's facts (key None) share nothing and go in small runs."""
     groups: dict[str | None, list[int]] = {}
     for index, (key, _) in enumerate(files):
         groups.setdefault(key, []).append(index)
     sizes = [max(size, 1) for _, size in files]
     share = sum(sizes) / workers
-    parts: list[tuple[int, list[int]]] = []  # (weight, file indices)
+    parts = _runs(groups.pop(None, []), sizes, share / _LOOSE_RUNS_PER_WORKER)
     for members in groups.values():
-        part: list[int] = []
-        weight = 0
-        for index in members:
-            if part and weight + sizes[index] > share:
-                parts.append((weight, part))
-                part, weight = [], 0
-            part.append(index)
-            weight += sizes[index]
-        parts.append((weight, part))
-    loads = [0] * workers
-    batches: list[list[int]] = [[] for _ in range(workers)]
-    for weight, part in sorted(parts, key=lambda found: -found[0]):
-        lightest = loads.index(min(loads))
-        batches[lightest].extend(part)
-        loads[lightest] += weight
-    return [sorted(batch) for batch in batches if batch]
+        parts.extend(_runs(members, sizes, share))
+    return [part for _, part in sorted(parts, key=lambda found: -found[0])]
+
+
+def _runs(members: list[int], sizes: list[int], limit: float) -> list[tuple[int, list[int]]]:
+    """Consecutive runs of `members` within `limit` each (a larger file makes a run alone), with their weights."""
+    runs: list[tuple[int, list[int]]] = []
+    run: list[int] = []
+    weight = 0
+    for index in members:
+        if run and weight + sizes[index] > limit:
+            runs.append((weight, run))
+            run, weight = [], 0
+        run.append(index)
+        weight += sizes[index]
+    if run:
+        runs.append((weight, run))
+    return runs

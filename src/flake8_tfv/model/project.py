@@ -267,6 +267,7 @@ class Project:
         self._module_files: dict[str, Path | None] = {}
         self._module_names: dict[Path, str | None] = {}
         self._package_folders: dict[Path, bool] = {}
+        self._folder_packages: dict[str, tuple[tuple[str, ...], ...]] = {}  # folder as spelt -> _packages_of
         # The import index (_import_index): files by number, word -> numbers of the files whose
         # imports contain it, and per file number its import words, sorted.
         # Tuples of numbers and strings, which the cyclic collector stops visiting: kept for the
@@ -302,19 +303,31 @@ class Project:
     def _find_module_name(self, path: Path) -> str | None:
         """`pkg.sub.mod` for `<src>/pkg/sub/mod.py` (`pkg.sub` for its `__init__.py`) when every
         folder on the way is a package, as the import system would name it from that root."""
-        path = _resolved_folder(str(path.parent)) / path.name
-        for src in self.src_roots:
-            try:
-                parts = path.relative_to(src).parts
-            except ValueError:
-                continue
-            if not parts or not parts[-1].endswith(".py") or not self._is_package_path(src, parts[:-1]):
-                continue
-            stem = parts[-1][:-3]
-            names = [*parts[:-1], stem] if stem != "__init__" else list(parts[:-1])
+        if not path.name.endswith(".py"):
+            return None
+        folder = str(path.parent)
+        packages = self._folder_packages.get(folder)
+        if packages is None:
+            packages = self._folder_packages[folder] = self._packages_of(_resolved_folder(folder))
+        stem = path.name[:-3]
+        for parts in packages:
+            names = [*parts, stem] if stem != "__init__" else list(parts)
             if names and all(name.isidentifier() for name in names):
                 return ".".join(names)
         return None
+
+    def _packages_of(self, folder: Path) -> tuple[tuple[str, ...], ...]:
+        """The folder's package path under each source root it is a package under, in the roots'
+        order: the same for every file of the folder, so worked out once per folder."""
+        found = []
+        for src in self.src_roots:
+            try:
+                parts = folder.relative_to(src).parts
+            except ValueError:
+                continue
+            if self._is_package_path(src, parts):
+                found.append(parts)
+        return tuple(found)
 
     def _is_package_path(self, src: Path, folders: tuple[str, ...]) -> bool:
         # Every file of a folder asks the same question: answered once per folder.
@@ -1086,20 +1099,21 @@ def _root_of_folder(folder: Path, markers) -> Path | None:
 
 def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project | None:
     """The project a file belongs to, shared by every file of a run (one per process)."""
-    known = _PROJECT_OF.get((str(path), src))
+    name = os.fspath(path)
+    known = _PROJECT_OF.get((name, src))
     if known is not None:
         return known
-    file = Path(path)
-    if not file.is_file():
+    # With os.path, not pathlib: asked once for every file of a run.
+    if not os.path.isfile(name):
         return None
-    root = find_root(file)
+    root = _root_of_folder(_resolved_folder(os.path.dirname(name) or "."), ROOT_MARKERS)
     if root is None:
         return None
     key = (root, tuple(src))
     project = _PROJECTS.get(key)
     if project is None:
         project = _PROJECTS[key] = Project(root, tuple(src))
-    _PROJECT_OF[(str(path), src)] = project
+    _PROJECT_OF[(name, src)] = project
     return project
 
 

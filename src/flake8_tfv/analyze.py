@@ -16,7 +16,7 @@ from .model.bases_text import has_class_with_bases
 from .model.imports import names_tf_package
 from .model.index import SyntaxIndex
 from .model.needs import tree_features
-from .model.project import is_tf_module, project_for
+from .model.project import facts_project, project_for
 from .model.traced import external_callers, untraced_module_functions
 from .rules import Rule, all_rules
 from .text import SourceText
@@ -126,13 +126,9 @@ def _analyze(text: str, tree: ast.Module | None, settings: Settings, filename: s
         return []
     project = module_name = None
     if settings.cross_module and filename not in ("<unknown>", "-", "stdin"):
-        project = project_for(filename, settings.src)
+        project, module_name = facts_project(filename, settings.src)
         if project is not None:
-            module_name = project.module_name(Path(filename))
-            if module_name is not None and is_tf_module(module_name):
-                project = module_name = None  # TensorFlow's own modules: what their file tells
-            else:
-                project.begin_file(_Analyser(settings, rules))
+            project.begin_file(_Analyser(settings, rules))
     package = project.package_of(Path(filename)) if project is not None else None
     if not _text_admits(text, named, project, package):
         return []  # no base of its classes can lead to TensorFlow: not even parsed

@@ -16,7 +16,7 @@ from .cache import ResultCache, digest
 from .collector import BatchCollection
 from .diagnostic import Diagnostic, Edit
 from .fix import findings
-from .model.project import ROOT_MARKERS, Project, find_root, is_tf_module, project_for
+from .model.project import ROOT_MARKERS, Project, facts_project, find_root, project_for
 from .sources import ReadError, decode_source
 from .text import SourceText, in_newline_style
 
@@ -247,13 +247,10 @@ def _project_key(name: str, src: tuple[str, ...]) -> str | None:
     being one of TensorFlow's own modules (analyze), or with a project that cannot be looked for,
     which the file's own analysis reports."""
     try:
-        project = project_for(name, src)
+        project, _ = facts_project(name, src)
     except OSError:
         return None
-    if project is None:
-        return None
-    module = project.module_name(Path(name))
-    return None if module is not None and is_tf_module(module) else str(project.root)
+    return str(project.root) if project is not None else None
 
 
 # Files that read no project's facts go to the pool in runs of about this fraction of a process's

@@ -1078,8 +1078,9 @@ def is_tf_module(name: str) -> bool:
     return name.partition(".")[0] in TF_PACKAGES
 
 
-def find_root(path: Path, markers=ROOT_MARKERS) -> Path | None:
-    return _root_of_folder(_resolved_folder(str(path.parent)), markers)
+def find_root(path: str | os.PathLike, markers=ROOT_MARKERS) -> Path | None:
+    # With os.path, not pathlib: asked once for every file of a run.
+    return _root_of_folder(_resolved_folder(os.path.dirname(os.fspath(path)) or "."), markers)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1103,10 +1104,9 @@ def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project |
     known = _PROJECT_OF.get((name, src))
     if known is not None:
         return known
-    # With os.path, not pathlib: asked once for every file of a run.
     if not os.path.isfile(name):
         return None
-    root = _root_of_folder(_resolved_folder(os.path.dirname(name) or "."), ROOT_MARKERS)
+    root = find_root(name)
     if root is None:
         return None
     key = (root, tuple(src))
@@ -1115,6 +1115,18 @@ def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project |
         project = _PROJECTS[key] = Project(root, tuple(src))
     _PROJECT_OF[(name, src)] = project
     return project
+
+
+def facts_project(path: str | os.PathLike, src: tuple[str, ...] = ()) -> tuple[Project | None, str | None]:
+    """The project whose facts a file reads, and the file's module name there: (None, None) for a
+    file of no project and for TensorFlow's own modules, which read none (is_tf_module)."""
+    project = project_for(path, src)
+    if project is None:
+        return None, None
+    module = project.module_name(Path(path))
+    if module is not None and is_tf_module(module):
+        return None, None
+    return project, module
 
 
 def forget_files() -> None:

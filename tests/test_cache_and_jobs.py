@@ -304,3 +304,40 @@ def test_without_cross_module_facts_other_files_do_not_matter(cross_module, anal
     analysed.clear()
     check(cross_module, "--no-cross-module")
     assert analysed == ["base.py"]
+
+
+def _spy_on_analysis(monkeypatch) -> list[str]:
+    analysed: list[str] = []
+    real = runner.check_text
+
+    def spy(name, text, settings, record=False):
+        analysed.append(name)
+        return real(name, text, settings, record)
+
+    monkeypatch.setattr(runner, "check_text", spy)
+    return analysed
+
+
+def test_without_the_cache_a_file_the_scan_rules_out_is_only_decoded(tmp_path, monkeypatch):
+    analysed = _spy_on_analysis(monkeypatch)
+    plain = tmp_path / "plain.py"
+    plain.write_text("import numpy as np\n\nx = np.zeros(3)\nx = x + 1\n")
+    accented = tmp_path / "accented.py"  # its UTF-8 text is not the bytes the scan read
+    accented.write_text("# café\nx = 1\n", encoding="utf-8")
+    undecodable = tmp_path / "undecodable.py"
+    undecodable.write_bytes(b"# -*- coding: no-such-codec -*-\nx = 1\n")
+    items = [runner.Item(str(p), p.read_bytes()) for p in (plain, accented, undecodable)]
+    outcomes = runner.check_items(items, runner.Settings(), jobs=1, cache=None)
+    assert [o.diagnostics for o in outcomes] == [[], [], []]
+    assert [o.failure is not None for o in outcomes] == [False, False, True]
+    assert "no-such-codec" in outcomes[2].failure
+    assert analysed == [str(accented)]  # the ASCII file's analysis would only repeat the scan
+
+
+def test_a_file_the_scan_admits_is_analysed(tmp_path, monkeypatch):
+    analysed = _spy_on_analysis(monkeypatch)
+    bad = tmp_path / "bad.py"
+    bad.write_text(BAD)
+    outcomes = runner.check_items([runner.Item(str(bad), bad.read_bytes())], runner.Settings(), jobs=1, cache=None)
+    assert analysed == [str(bad)]
+    assert [d.code for d in outcomes[0].diagnostics] == ["TFV101", "TFV102"]

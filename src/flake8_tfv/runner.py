@@ -176,6 +176,22 @@ def _check_item(item: Item, settings: Settings, record: bool) -> Outcome:
     return check_text(item.name, source.text, settings, record=record and item.cache_path is not None)
 
 
+def _check_unadmitted(item: Item, scanned: str, settings: Settings, record: bool) -> Outcome:
+    """A file the scan above found nothing to analyse in. Its text is still decoded, since a file
+    that cannot be read is reported; when the decoded text is the one scanned (any ASCII-compatible
+    encoding of an ASCII file), analyze would only repeat the scan, so it is not asked, unless the
+    cache is to record what the answer read of other files (which the scan notes as it goes)."""
+    if record and item.cache_path is not None:
+        return _check_item(item, settings, record)
+    try:
+        source = decode_source(Path(item.name), item.data)
+    except ReadError as err:
+        return Outcome(failure=str(err), cacheable=False)
+    if source.text == scanned:
+        return Outcome()
+    return check_text(item.name, source.text, settings)
+
+
 def _check_batch(batch: list[Item], settings: Settings, record: bool) -> list[Outcome]:
     outcomes = []
     with BatchCollection() as collection:
@@ -205,7 +221,7 @@ def check_items(items: Sequence[Item], settings: Settings, jobs: int, cache: Res
         if might_use_tensorflow(text, settings) or may_subclass_project_layer(text, settings, item.name):
             heavy.append(index)
         else:
-            outcomes[index] = _check_item(item, settings, cache is not None)
+            outcomes[index] = _check_unadmitted(item, text, settings, cache is not None)
     if heavy:
         for index, outcome in zip(heavy, _run_heavy([items[i] for i in heavy], settings, jobs, cache is not None)):
             outcomes[index] = outcome

@@ -15,7 +15,7 @@ from ..diagnostic import Diagnostic, Edit, Fix, Position
 from ..model import api
 from ..model.flow import dotted_path, none_guard
 from ..model.needs import TRAINING, VARIABLES
-from ..model.scopes import Binding
+from ..model.scopes import Binding, target_names
 from ..model.values import Kind, Value
 from .base import Rule
 
@@ -64,7 +64,10 @@ class OptimizerInLoop(_TrainingRule):
         - inside traced code (`@tf.function`, a Keras `train_step`, functions they call).
 
         Not reported: an optimizer built once before the loop, one built per epoch or per trial that
-        then serves an inner loop of steps, and lazy creation guarded by `if opt is None:`.
+        then serves an inner loop of steps, one per group of variables in a loop over the groups
+        that is inside no other loop (`for variables, loss in parts: opt.minimize(loss,
+        var_list=variables)`: each optimizer has its own variables to keep state for), and lazy
+        creation guarded by `if opt is None:`.
     """
     why = """
         An optimizer keeps state between steps: Adam's moments, momentum, the `iterations` counter. A new
@@ -103,8 +106,9 @@ class OptimizerInLoop(_TrainingRule):
         Unsafe. When the construction is a statement of its own directly in the loop body and its
         arguments do not depend on anything the loop binds, it is moved above the loop: the optimizer
         then keeps its state across steps, which changes the numbers the program computes (that is the
-        point). No fix inside traced code or when the arguments change per step (use a learning-rate
-        schedule, or assign `optimizer.learning_rate`, instead).
+        point). No fix inside traced code, when the arguments change per step (use a learning-rate
+        schedule, or assign `optimizer.learning_rate`, instead), or when the loop is inside another
+        loop (which of them runs the steps is for the author to say).
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -134,6 +138,8 @@ class OptimizerInLoop(_TrainingRule):
             if found is None:
                 continue
             loop, use = found
+            if self.variables_of_the_iteration(use, loop, qualname):
+                continue
             state = (
                 "plain SGD keeps no state, so the steps are unchanged, but every step builds new optimizer "
                 "variables (with momentum or Adam the state would be lost every step)"
@@ -210,10 +216,24 @@ class OptimizerInLoop(_TrainingRule):
                     return loop, step
         return None
 
+    def variables_of_the_iteration(self, use: ast.Call, loop: ast.AST, qualname: str) -> bool:
+        """The training call is given variables picked by the loop's own target (`for vs, loss in
+        parts: opt.minimize(loss, var_list=vs)`), in no other loop: each iteration sets up an
+        optimizer for other variables, whose state has nothing to carry over from the last one's."""
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or len(self.model.enclosing_loops(use)) > 1:
+            return False  # inside a loop of steps, every step would set them up anew
+        variables = _trained_variables(use, qualname.startswith(_TF1_OPTIMIZER_MODULES))
+        if variables is None:
+            return False
+        picked = set(target_names(loop.target))
+        return any(isinstance(node, ast.Name) and node.id in picked for node in ast.walk(variables))
+
     def hoist_fix(self, call: ast.Call, loop: ast.AST) -> Fix | None:
         stmt, key = self.target_key(call)
         if stmt is None or stmt not in loop.body or len(loop.body) < 2 or not self.own_lines(stmt):
             return None
+        if len(self.model.enclosing_loops(loop)) > 0:
+            return None  # above the inner loop it would still be made anew on each round of the outer one
         if self.source.line(loop.lineno)[: self.source.start(loop).col].strip():
             return None
         # The arguments must mean the same before the loop: nothing they read is bound inside it.
@@ -243,6 +263,21 @@ class OptimizerInLoop(_TrainingRule):
             Edit(Position(loop.lineno, 0), Position(stmt.end_lineno + 1, 0), "\n".join(moved + kept) + ending),
             safe=False,
         )
+
+
+def _trained_variables(use: ast.Call, tf1: bool) -> ast.expr | None:
+    """What a training call is told to update: `minimize`'s `var_list` (its second argument, except
+    for TF1 optimizers, whose second is `global_step`), or the variables zipped into `apply_gradients`."""
+    method = use.func.attr if isinstance(use.func, ast.Attribute) else None
+    keyword = next((k.value for k in use.keywords if k.arg == ("var_list" if method == "minimize" else "grads_and_vars")), None)
+    if method == "minimize":
+        if keyword is None and len(use.args) > 1 and not tf1:
+            keyword = use.args[1]
+        return keyword
+    pairs = keyword if keyword is not None else (use.args[0] if use.args else None)
+    if isinstance(pairs, ast.Call) and isinstance(pairs.func, ast.Name) and pairs.func.id == "zip" and len(pairs.args) == 2:
+        return pairs.args[1]
+    return None
 
 
 # ---- TFV402 ---------------------------------------------------------------------------------------

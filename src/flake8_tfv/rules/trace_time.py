@@ -49,6 +49,25 @@ def _is_static(node: ast.AST) -> bool:
     return False
 
 
+def _made_text(model: SemanticModel, node: ast.AST) -> bool:
+    """The value read is made into text right there: an f-string field, an argument of `str(...)` or
+    of a string's `.format(...)`, or the operand of `"..." % value`."""
+    parent = model.parent(node)
+    if isinstance(parent, ast.FormattedValue):
+        return parent.value is node
+    if isinstance(parent, ast.Call) and node in parent.args:
+        func = parent.func
+        if isinstance(func, ast.Name) and func.id == "str":
+            return True
+        return isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)
+    if isinstance(parent, ast.Tuple):
+        node, parent = parent, model.parent(parent)
+    return (
+        isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) and parent.right is node
+        and isinstance(parent.left, ast.Constant) and isinstance(parent.left.value, str)
+    )
+
+
 def counts_traces(key: str | None) -> bool:
     """`trace_count += 1`, `tracing_log.append(...)`: counting traces on purpose (tests, tutorials)."""
     return key is not None and "trac" in key.lower()
@@ -165,7 +184,9 @@ class TraceTimeSideEffect(Rule):
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
-        and not reported. A context stack that a `with` in traced code pushes in its context manager's
+        and not reported, nor is a counter that the file reads only to make text of it
+        (`self._call_id += 1` then `name=f"enqueue_{self._call_id}"`): it gives the ops each trace
+        builds a unique name. A context stack that a `with` in traced code pushes in its context manager's
         `__enter__` (reached from this file only through `__enter__` methods) and pops again in the
         matching `__exit__` is not reported: both run within the same trace, so nothing is left
         behind. Logging calls are not reported. Code under `if tf.executing_eagerly():` (also the
@@ -273,7 +294,7 @@ class TraceTimeSideEffect(Rule):
             if key is None:
                 return None
             shown = f"{key} {OPERATOR_SYMBOLS[type(stmt.op)]}= ..."
-        if not self.outer_state(target, func) or counts_traces(key):
+        if not self.outer_state(target, func) or counts_traces(key) or self.only_names_ops(key, stmt):
             return None
         previous = self.outer_bindings(list(model.replaced(target)))
         kinds = {v.kind for b in previous for v in b.values}
@@ -288,6 +309,19 @@ class TraceTimeSideEffect(Rule):
             f"(measured: a counter reached 1 after 5 calls); keep it in a `tf.Variable` and use `assign_add`"
         )
         return self.diagnostic(stmt, message)
+
+    def only_names_ops(self, key: str, update: ast.stmt) -> bool:
+        """Every other read of the counter in the file turns it into text (`f"op_{self._call_id}"`,
+        `"{}".format(...)`, `str(...)`): a counter that makes unique names for what each trace builds,
+        which counts traces on purpose (tensorflow/recommenders' `TPUEmbedding._tpu_call_id`)."""
+        model = self.model
+        reads = [
+            node
+            for kind in (ast.Name, ast.Attribute)
+            for node in model.nodes_of(kind)
+            if type(node.ctx) is ast.Load and dotted_path(node) == key and not any(a is update for a in model.ancestors(node))
+        ]
+        return bool(reads) and all(_made_text(model, node) for node in reads)
 
     def outer_bindings(self, bindings: list) -> list:
         """The bindings from outside the trace that `bindings` continue (`self.n += 1` twice in a

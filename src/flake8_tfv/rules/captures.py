@@ -179,6 +179,34 @@ def _kinds(values) -> set[Kind]:
     return {v.kind for v in values}
 
 
+def _instances_made_while_tracing(model: SemanticModel, method: ast.AST) -> bool:
+    """Traced code calls `method` only on an instance it has just made (`p = Processor(image)` then
+    `p.normalize_image(...)` in a `Dataset.map` function, as TF's EfficientDet input pipeline does),
+    and nothing traces it otherwise: each trace reads the attributes of its own new instance, so
+    no write can fall between a trace and a later call of the graph it built."""
+    reason = model.traced.get(id(method))
+    if reason is None or reason.how != "called":
+        return False
+    sites = [site for site in model.call_graph.sites(method) if model.trace_reason(site) is not None]
+    if not sites:
+        return False
+    for site in sites:
+        receiver = site.func.value if isinstance(site, ast.Call) and isinstance(site.func, ast.Attribute) else None
+        if not isinstance(receiver, ast.Name):
+            return False
+        caller = model.enclosing_function(site)
+        bindings = model.reaching(receiver)
+        if not bindings or not all(
+            isinstance(b.stmt, ast.Assign)
+            and isinstance(b.stmt.value, ast.Call)
+            and model.enclosing_function(b.stmt) is caller
+            and model.call_graph.instance_classes(b.stmt.value)
+            for b in bindings
+        ):
+            return False
+    return True
+
+
 def _captured_kinds(capture: Capture) -> set[Kind]:
     return set().union(*(_kinds(b.values) for b in capture.bindings)) if capture.bindings else set()
 
@@ -210,7 +238,10 @@ class StaleCapturedValue(Rule):
         change; measured on Keras 3 and tf_keras `StringLookup`, `IntegerLookup`, `TextVectorization`
         and `Normalization`), so only this file's own calls of them between traces count. Values of
         unknown type are reported only when another write shows a Python value, NumPy array or
-        tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a).
+        tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a). An attribute of
+        `self` in a method that traced code runs only on instances it has just made (`p =
+        Processor(image)` then `p.normalize()` in a `Dataset.map` function) is not reported: each
+        trace reads its own new instance.
     """
     why = """
         A traced function keeps what it read while tracing. Measured in TF 2.21, after the first call
@@ -263,6 +294,8 @@ class StaleCapturedValue(Rule):
         for capture in captures.captures:
             kinds = _captured_kinds(capture)
             if Kind.VARIABLE in kinds or not kinds or not kinds <= _TOLERATED_KINDS or not kinds & _FROZEN_KINDS:
+                continue
+            if capture.key.startswith("self.") and _instances_made_while_tracing(self.model, capture.func):
                 continue
             later = [w for w in capture.writes if self.counts(w) and captures.later(capture, w)]
             if not later:

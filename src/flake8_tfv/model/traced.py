@@ -78,6 +78,7 @@ EAGER_WRAPPERS = frozenset(
     {
         "tensorflow.py_function",
         "tensorflow.numpy_function",
+        "tensorflow.py_func",  # TF 1.x code that imports `tensorflow` itself (tf.compat.v1.py_func in TF 2)
         "tensorflow.compat.v1.py_func",
         "tensorflow.compat.v1.py_function",
         "tensorflow.compat.v1.numpy_function",

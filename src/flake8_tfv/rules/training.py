@@ -63,7 +63,8 @@ class OptimizerInLoop(_TrainingRule):
           the same loop, with no inner loop in between), so every step gets a new optimizer; or
         - inside traced code (`@tf.function`, a Keras `train_step`, functions they call).
 
-        Not reported: an optimizer built once before the loop, one built per epoch or per trial that
+        Not reported: TF1's `GradientDescentOptimizer`, which keeps no state and makes no variables;
+        an optimizer built once before the loop, one built per epoch or per trial that
         then serves an inner loop of steps, one per group of variables in a loop over the groups
         that is inside no other loop (`for variables, loss in parts: opt.minimize(loss,
         var_list=variables)`: each optimizer has its own variables to keep state for), and lazy
@@ -120,13 +121,13 @@ class OptimizerInLoop(_TrainingRule):
             if not made:
                 continue
             qualname = made[0].api or ""
+            if qualname in _STATELESS_TF1:
+                continue  # no slots and no step counter of its own: one per step, or traced, changes nothing
             callee = self.text(call.func)
             if self.lazily_created(call):
                 continue
             reason = self.model.trace_reason(call)
             if reason is not None:
-                if qualname in _STATELESS_TF1:
-                    continue
                 yield self.diagnostic(
                     call,
                     f"`{callee}(...)` builds an optimizer inside traced code ({reason.description}): an optimizer "
@@ -155,8 +156,6 @@ class OptimizerInLoop(_TrainingRule):
             yield self.diagnostic(call, message, self.hoist_fix(call, loop))
 
     def stateless(self, call: ast.Call, qualname: str) -> bool:
-        if qualname in _STATELESS_TF1:
-            return True
         if not qualname.endswith(".SGD"):
             return False
         for kw in call.keywords:

@@ -444,7 +444,9 @@ class CapturedVariableRebound(Rule):
 
         Precision decisions: the rebinding must be able to run between two calls of the traced
         function (see TFV301); the only write of a name, run once, is what the trace captured and
-        never counts. A new value of unknown type is still reported (whatever it is, the trace keeps
+        never counts, nor does the first variable stored over a `None` placeholder (`self.step =
+        None` in `__init__`, then `self.step = tf.Variable(0)` in an initialisation method that this
+        file calls at most once, outside loops): a rebind would need that method to run twice. A new value of unknown type is still reported (whatever it is, the trace keeps
         the old variable), but gets no fix. A re-creation that TFV104/TFV105 also report is reported
         by both: TFV302 adds which traced function goes stale.
     """
@@ -505,6 +507,7 @@ class CapturedVariableRebound(Rule):
                     or not isinstance(stmt, (ast.Assign, ast.AnnAssign))
                     or _kinds(write.values) <= {Kind.NONE}
                     or self.reads_itself(stmt, capture.key)
+                    or self.first_variable(capture, write)
                     or not captures.later(capture, write)
                 ):
                     continue
@@ -520,6 +523,25 @@ class CapturedVariableRebound(Rule):
                 )
                 yield self.diagnostic(stmt, message, self.assign_fix(write))
 
+    def first_variable(self, capture: Capture, write: Write) -> bool:
+        """The write stores the first variable over a `None` placeholder (`self.step = None` in
+        `__init__`, then `self.step = tf.Variable(0)` in an initialisation method), is the only
+        other write, and runs once as far as this file tells (its function called at most once,
+        outside loops): a rebind would need it to run twice."""
+        model = self.model
+        replaced = model.replaced(write.node)
+        if not replaced or not all(_kinds(b.values) <= {Kind.NONE} for b in replaced):
+            return False
+        if any(w is not write and not _kinds(w.values) <= {Kind.NONE} for w in capture.writes):
+            return False
+        func = model.enclosing_function(write.stmt)
+        if model.enclosing_loops(write.stmt):
+            return False
+        if func is None:
+            return True
+        sites = model.call_graph.sites(func)
+        return len(sites) <= 1 and not any(model.enclosing_loops(site) for site in sites)
+
     @staticmethod
     def reads_itself(stmt: ast.stmt, key: str) -> bool:
         """`v = v - x`, `v = v.assign(...)`, `v = tf.Variable(v * 2)`: an update TFV101/TFV103/TFV105
@@ -534,6 +556,8 @@ class CapturedVariableRebound(Rule):
         stmt = write.stmt
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return None
+        if any(Kind.NONE in _kinds(b.values) for b in self.model.replaced(write.node)):
+            return None  # where it held None until now, `.assign` would raise
         value = stmt.value
         made = self.model.variables_made_by(value)
         if made:

@@ -21,6 +21,10 @@ VARIABLE_FACTORIES = frozenset(
     }
 )
 
+# Factories that look the variable up in a variable store (`tf.compat.v1.variable_scope`), which
+# keeps it whatever a name holding it is rebound to: the next call finds it again.
+STORED_VARIABLE_FACTORIES = frozenset({"tensorflow.compat.v1.get_variable", "tensorflow.compat.v1.get_local_variable"})
+
 # Methods that create a variable on whatever object they are called on (Layer, Module, Model).
 VARIABLE_METHODS = frozenset({"add_weight", "add_variable"})
 

@@ -179,7 +179,11 @@ class VariableRebound(_RebindingRule):
         name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`), which reads the
         variable rather than updating it, unless the name is used as a variable afterwards; on an
         attribute such a conversion is reported (the object's state is lost) without a fix: give the
-        converted value a name of its own.
+        converted value a name of its own. Nor is a function's local name that
+        `tf.compat.v1.get_variable(...)` bound in the same block (`w = get_variable("w", ...)` then `w = tf.tanh(w) * mask`, as
+        tensor2tensor's layers do): the variable store keeps the variable and hands it out again each
+        time the code runs, so gradients reach it on every step (measured in TF1 graph mode and
+        eagerly), unless the name is then used as a variable.
     """
     example = """
         import tensorflow as tf
@@ -224,6 +228,8 @@ class VariableRebound(_RebindingRule):
             variables = self.owned_variables(b for load in loads for b in self.model.reaching(load))
             if not variables:
                 continue
+            if isinstance(target, ast.Name) and self.derived_from_store(variables, stmt, target):
+                continue
             where = created_line(variables)
             if isinstance(target, ast.Attribute):
                 effect = (
@@ -250,6 +256,25 @@ class VariableRebound(_RebindingRule):
                     self.replace(stmt, f"{self.text(target)}.{method}({argument})"),
                 )
             yield self.diagnostic(stmt, message, fix)
+
+    def derived_from_store(self, variables: list[Value], stmt: ast.stmt, target: ast.Name) -> bool:
+        """`w = tf.compat.v1.get_variable("w", ...)` then `w = tf.tanh(w) * mask` in the same block
+        of the same function (tensor2tensor's layers): the name takes a value computed from the
+        variable, which the variable store keeps and hands out again each time the code runs, so
+        gradients reach it on every step (measured in TF1 graph mode and eagerly). Reported still
+        when the name is then used as a variable."""
+        model = self.model
+        function, loops = model.enclosing_function(stmt), [id(n) for n in model.enclosing_loops(stmt)]
+        if function is None:
+            return False  # a module's global is the handle other code reads the variable by
+        for value in variables:
+            made = value.origin
+            if value.api not in api.STORED_VARIABLE_FACTORIES or not isinstance(made, ast.Call):
+                return False
+            if model.enclosing_function(made) is not function or [id(n) for n in model.enclosing_loops(made)] != loops:
+                return False
+        binding = model.binding_of(target)
+        return binding is not None and not any(used_as_variable(model, use) for use in model.uses_of(binding))
 
     def conversion(self, rhs: ast.expr, key: str) -> str | None:
         """`tf.cast(key, ...)` and other value-preserving conversions of the variable itself: the

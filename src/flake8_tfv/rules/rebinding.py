@@ -9,7 +9,7 @@ from ..diagnostic import Diagnostic
 from ..model import api
 from ..model.flow import dotted_path
 from ..model.needs import VARIABLES
-from ..model.scopes import Binding
+from ..model.scopes import Binding, target_names
 from ..model.semantic import INIT_METHODS
 from ..model.usage import escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
@@ -595,6 +595,25 @@ class VariableOverwritten(_RebindingRule):
         return None
 
 
+def _made_from_item(value: ast.expr, loop: ast.For | ast.AsyncFor) -> bool:
+    """The expression reads the loop's item: a name its target binds, or one the loop body computes
+    from those (`filter_shape = [size, depth]` then `tf.Variable(tf.zeros(filter_shape))`)."""
+    from_item = set(target_names(loop.target))
+    assigns = [n for n in ast.walk(loop) if isinstance(n, ast.Assign)]
+    for _ in range(4):  # names computed from names computed from the item, a few steps deep
+        grown = {
+            name
+            for stmt in assigns
+            if any(isinstance(n, ast.Name) and n.id in from_item for n in ast.walk(stmt.value))
+            for target in stmt.targets
+            for name in target_names(target)
+        } - from_item
+        if not grown:
+            break
+        from_item |= grown
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in from_item for n in ast.walk(value))
+
+
 class VariableRecreated(_RebindingRule):
     code = "TFV105"
     needs = frozenset({VARIABLES})
@@ -608,7 +627,9 @@ class VariableRecreated(_RebindingRule):
         tuple of new variables (`[tf.Variable(0.0) for _ in range(n)]`), whose slot held a variable.
 
         Not reported: the lazy pattern `if self.v is None: self.v = tf.Variable(...)`, a loop that
-        creates a fresh variable per item and hands each one on (`variables.append(v)`), and slots of a
+        creates a fresh variable per item and hands each one on (`variables.append(v)`) or makes
+        variables from its item (`for size in sizes: w = tf.Variable(tf.zeros([size, depth]))`, as
+        tensor2tensor's TextCNN makes a filter and a bias per filter size), and slots of a
         list that held `None`, tensors or values of unknown kind, or of a list that is not an attribute.
     """
     why = """
@@ -709,6 +730,9 @@ class VariableRecreated(_RebindingRule):
     def is_update(self, stmt: ast.stmt, target: ast.expr, key: str, owners: list[Binding]) -> bool:
         if loads_of(stmt.value, key):
             return True  # v = tf.Variable(v - lr * g)
+        loops = self.model.enclosing_loops(stmt)
+        if loops and isinstance(loops[0], (ast.For, ast.AsyncFor)) and self.variables_per_item(loops[0]):
+            return False  # variables made for each item (shaped by it): a collection being built
         scope = self.model.scope_of(stmt)
         if isinstance(target, ast.Attribute) and scope.name in INIT_METHODS:
             return any(owner.scope is scope for owner in owners)
@@ -718,6 +742,14 @@ class VariableRecreated(_RebindingRule):
         uses = [use for owner in owners for use in self.model.uses_of(owner)]
         return not any(escapes(self.model, use) or in_assertion(self.model, use) for use in uses)
 
+    def variables_per_item(self, loop: ast.For | ast.AsyncFor) -> bool:
+        """The loop makes a variable from its item: it builds variables for each item (a filter and
+        its bias per filter size), not a new one per step."""
+        return any(
+            isinstance(node, ast.Assign) and self.model.variables_made_by(node.value) and _made_from_item(node.value, loop)
+            for node in ast.walk(loop)
+        )
+
     def callee(self, call: ast.Call) -> str:
         return self.text(call.func)
 
@@ -726,6 +758,10 @@ class VariableRecreated(_RebindingRule):
         apis = {v.api for v in self.model.values_of(rhs) if v.kind is Kind.VARIABLE}
         if not isinstance(stmt, ast.Assign) or not apis <= _VALUE_FIRST_FACTORIES:
             return None
+        if isinstance(target, ast.Name):
+            replaced = self.model.replaced(target)
+            if not any(b.stmt is not stmt for b in replaced) or not all(b.owned_variables() for b in replaced):
+                return None  # the first time round a loop it holds no variable yet: `.assign` would fail
         initial = rhs.args[0] if rhs.args else next(
             (k.value for k in rhs.keywords if k.arg in ("initial_value", "value")), None
         )

@@ -171,6 +171,23 @@ def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
     yield _none_test(test)
 
 
+def _predicate_test(model: SemanticModel, test: ast.expr) -> ast.expr | None:
+    """`self._needs_init()` whose method only returns a test of the instance (`return
+    self._projections is None`, tensorflow_gnn's HGT layer): that test; None otherwise."""
+    if not (isinstance(test, ast.Call) and not test.args and not test.keywords and isinstance(test.func, ast.Attribute)):
+        return None
+    if not (isinstance(test.func.value, ast.Name) and test.func.value.id == "self"):
+        return None
+    methods = model.call_graph.targets(test)
+    if len(methods) != 1:
+        return None
+    body = [stmt for stmt in methods[0].body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    args = methods[0].args.posonlyargs + methods[0].args.args
+    return body[0].value if args and args[0].arg == "self" else None
+
+
 def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Under `if self.v is None:` / `if v is None:` (global) / `if not self.built:` within `func`,
     or after an early `if self.v is not None: return ...`: created once, on the first trace."""
@@ -183,7 +200,7 @@ def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
         if ancestor is func:
             break
         if isinstance(ancestor, ast.If):
-            for key, missing in _guard_tests(ancestor.test):
+            for key, missing in _guard_tests(_predicate_test(model, ancestor.test) or ancestor.test):
                 if key is None or not _nonlocal_key(model, key, func):
                     continue
                 if contains(ancestor.body if missing else ancestor.orelse, child):
@@ -371,7 +388,8 @@ class StateCreatedInTracedCode(Rule):
         function, or a function called from one.
 
         Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
-        `if not self.built:` / `if not hasattr(self, "v"):`, or after an early
+        `if not self.built:` / `if not hasattr(self, "v"):` (also spelt as a method that returns
+        such a test, `if self._needs_init():`), or after an early
         `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
         variable; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
         `@snt.once`; layers that make no variables

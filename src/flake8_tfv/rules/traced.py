@@ -171,6 +171,14 @@ def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
     yield _none_test(test)
 
 
+def _lifted(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """Under `with tf.init_scope():` in `func`, or in a lambda handed straight to a call made there
+    (`tf.nest.map_structure(lambda t: tf.Variable(...), ...)`, which runs it right away)."""
+    if in_init_scope(model, node, func):
+        return True
+    return isinstance(func, ast.Lambda) and isinstance(model.parent(func), ast.Call) and in_init_scope(model, func)
+
+
 def _predicate_test(model: SemanticModel, test: ast.expr) -> ast.expr | None:
     """`self._needs_init()` whose method only returns a test of the instance (`return
     self._projections is None`, tensorflow_gnn's HGT layer): that test; None otherwise."""
@@ -391,7 +399,10 @@ class StateCreatedInTracedCode(Rule):
         `if not self.built:` / `if not hasattr(self, "v"):` (also spelt as a method that returns
         such a test, `if self._needs_init():`), or after an early
         `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
-        variable; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
+        variable; creation under `with tf.init_scope():`, which lifts it out of the function's graph on
+        purpose: called inside a TF1 graph, as TensorFlow Federated's `tf_computation` calls its
+        functions, it works (measured), and in an eager `tf.function` it raises on the first call,
+        loudly; anything created in `__init__` or `build`, or in a method decorated with Sonnet's
         `@snt.once`; layers that make no variables
         (`Flatten`, `Reshape`, `Activation`, pooling, merging, padding layers), and an `RNN` or
         `TimeDistributed` wrapping only such layers or cells of a class of this file that makes no
@@ -408,7 +419,7 @@ class StateCreatedInTracedCode(Rule):
         The same error comes from `self.v = tf.Variable(...)` in a `tf.function` method of a `tf.Module`,
         from a Keras optimizer or metric constructed there (they make their `iterations`/`total`
         variables), from a `Dense` layer created and called there, and from a `tf.Variable` in a
-        `Dataset.map` function; `with tf.init_scope():` does not help. In Keras 3, `self.add_weight`
+        `Dataset.map` function, also under `with tf.init_scope():`. In Keras 3, `self.add_weight`
         inside `call` raises
         `ValueError: You cannot add new elements of state (variables or sub-layers) to a layer that is already built.`
         even eagerly. (A TF 2.21 quirk makes it worse: when the first trace created a variable and then
@@ -460,7 +471,7 @@ class StateCreatedInTracedCode(Rule):
                 made = self.made(node)
                 if made is None:
                     continue
-                if lazily_guarded(model, node, func) or self.only_called_lazily(func):
+                if lazily_guarded(model, node, func) or self.only_called_lazily(func) or _lifted(model, node, func):
                     continue
                 what, error = made
                 message = (

@@ -3,6 +3,7 @@ call: side effects (`print`, appending to outer lists, counters) and randomness 
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_right_operand
@@ -66,6 +67,20 @@ def _made_text(model: SemanticModel, node: ast.AST) -> bool:
         isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod) and parent.right is node
         and isinstance(parent.left, ast.Constant) and isinstance(parent.left.value, str)
     )
+
+
+def _says_tracing(call: ast.Call) -> bool:
+    """The text `print` writes says it reports tracing: `print("Tracing with", x)`,
+    `print(f"traced {x}")`, `print("Tracing with {}".format(n))` (TensorFlow's tf.function guide)."""
+    for node in ast.walk(call):
+        if node is not call.func and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _TRACING_WORD.search(node.value):
+                return True
+    return False
+
+
+# "trace", "traced", "tracing", "retracing"; not "extracting" or "tracking".
+_TRACING_WORD = re.compile(r"\b(?:re)?trac(?:e|ed|es|ing)\b", re.IGNORECASE)
 
 
 def counts_traces(key: str | None) -> bool:
@@ -183,8 +198,9 @@ class TraceTimeSideEffect(Rule):
         within the same trace (EfficientNet's `endpoints`). `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
-        Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) are deliberate
-        and not reported, nor is a counter that the file reads only to make text of it
+        Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) and `print`
+        whose text says it reports tracing (`print("Tracing with", x)`, as TensorFlow's tf.function
+        guide does) are deliberate and not reported, nor is a counter that the file reads only to make text of it
         (`self._call_id += 1` then `name=f"enqueue_{self._call_id}"`): it gives the ops each trace
         builds a unique name. A context stack that a `with` in traced code pushes in its context manager's
         `__enter__` (reached from this file only through `__enter__` methods) and pops again in the
@@ -246,6 +262,8 @@ class TraceTimeSideEffect(Rule):
         if is_builtin_call(model, call, "print"):
             if all(_is_static(a) for a in call.args) and not any(k.arg is None for k in call.keywords):
                 return None
+            if _says_tracing(call):
+                return None  # `print("Tracing with", x)`: reports each trace on purpose
             message = (
                 f"`print` in traced {where} runs only while TensorFlow traces it (once per trace, and it "
                 f"prints symbolic tensors such as `Tensor(\"x:0\", ...)`, not values); use `tf.print`"

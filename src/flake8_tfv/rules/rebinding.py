@@ -518,7 +518,8 @@ class VariableOverwritten(_RebindingRule):
 
         - the variable was never used before being overwritten (it is simply lost), or
         - the name is used as a variable afterwards (`.assign*`, `tape.gradient`, `apply_gradients`,
-          `minimize`, `tape.watch`), or
+          `minimize`; `tape.gradient` does not count once the new value is handed to `tape.watch`, which
+          is how a tensor is differentiated on purpose), or
         - the write is inside a loop the variable was created outside of, or in another method than the
           one that created the attribute.
 
@@ -581,7 +582,12 @@ class VariableOverwritten(_RebindingRule):
 
     def reason(self, stmt: ast.stmt, target: ast.expr, binding: Binding | None, owners: list[Binding]) -> str | None:
         if binding is not None:
-            for use in self.model.uses_of(binding):
+            uses = self.model.uses_of(binding)
+            # A value handed to `tape.watch` is differentiated as the tensor it is, on purpose.
+            watched = any(_tape_call(self.model, use, ("watch",)) for use in uses)
+            for use in uses:
+                if watched and _tape_call(self.model, use, _DIFFERENTIATING):
+                    continue
                 if used_as_variable(self.model, use):
                     return f"but is used as a variable on line {use.lineno}"
         if all(not self.model.uses_of(owner) for owner in owners):
@@ -593,6 +599,17 @@ class VariableOverwritten(_RebindingRule):
         if isinstance(target, ast.Attribute) and all(owner.scope is not scope for owner in owners):
             return f"in `{scope.name}`, not where it was created"
         return None
+
+
+_DIFFERENTIATING = ("gradient", "jacobian", "batch_jacobian")
+
+
+def _tape_call(model, node: ast.AST, methods: tuple[str, ...]) -> bool:
+    """The load is an argument of `<tape>.<method>(...)`, directly or inside a list or tuple."""
+    parent = model.parent(node)
+    while isinstance(parent, (ast.List, ast.Tuple)):
+        parent = model.parent(parent)
+    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in methods
 
 
 def _made_from_item(value: ast.expr, loop: ast.For | ast.AsyncFor) -> bool:

@@ -264,9 +264,13 @@ class TraceTimeSideEffect(Rule):
                 return None
             if _says_tracing(call):
                 return None  # `print("Tracing with", x)`: reports each trace on purpose
+            if self.prints_python_values(call):
+                printed = "it prints the Python values of that trace"
+            else:
+                printed = "it prints symbolic tensors such as `Tensor(\"x:0\", ...)`, not values"
             message = (
-                f"`print` in traced {where} runs only while TensorFlow traces it (once per trace, and it "
-                f"prints symbolic tensors such as `Tensor(\"x:0\", ...)`, not values); use `tf.print`"
+                f"`print` in traced {where} runs only while TensorFlow traces it (once per trace, not on "
+                f"every call, and {printed}); use `tf.print`"
             )
             return self.diagnostic(call, message, self.print_fix(call))
         func = call.func
@@ -282,6 +286,14 @@ class TraceTimeSideEffect(Rule):
                 )
                 return self.diagnostic(call, message)
         return None
+
+    def prints_python_values(self, call: ast.Call) -> bool:
+        """Every value printed is known to be a Python value (`print(f"size {2 ** i}")` in a Python
+        loop), none a tensor: what prints is right, only not on every call."""
+        values = [n for arg in call.args for n in ast.walk(arg) if isinstance(n, (ast.Name, ast.Attribute, ast.Call))]
+        return bool(values) and all(
+            self.model.values_of(n) and {v.kind for v in self.model.values_of(n)} <= {Kind.PYTHON} for n in values
+        )
 
     def store_effect(self, stmt: ast.stmt, where: str, func: ast.AST) -> Diagnostic | None:
         model = self.model

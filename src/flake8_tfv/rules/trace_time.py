@@ -176,6 +176,42 @@ def undone_on_exit(model: SemanticModel, call: ast.Call, func: ast.AST) -> bool:
     return True
 
 
+def emptied_before_return(model: SemanticModel, call: ast.Call) -> bool:
+    """`self.features.append(x)` in a function whose own body, later and before any return, empties
+    the same container (`self.features.clear()`, `del self.features[:]`, `self.features = []`): a
+    scratch list of one call, which leaves nothing behind for later calls (a DenseNet block that
+    gathers its layers' outputs to concatenate them)."""
+    func = model.enclosing_function(call)
+    key = dotted_path(call.func.value)
+    if key is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    after = call.lineno
+    exits = [n.lineno for n in ast.walk(func) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) and model.enclosing_function(n) is func]
+    for stmt in func.body:
+        if stmt.lineno > after and _empties(stmt, key):
+            return all(line >= stmt.end_lineno for line in exits)
+    return False
+
+
+def _empties(stmt: ast.stmt, key: str) -> bool:
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        return isinstance(func, ast.Attribute) and func.attr == "clear" and not stmt.value.args and dotted_path(func.value) == key
+    if isinstance(stmt, ast.Delete) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        return isinstance(target, ast.Subscript) and _whole_slice(target.slice) and dotted_path(target.value) == key
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.List) and not stmt.value.elts:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Subscript):
+            return _whole_slice(target.slice) and dotted_path(target.value) == key
+        return dotted_path(target) == key
+    return False
+
+
+def _whole_slice(node: ast.AST) -> bool:
+    return isinstance(node, ast.Slice) and node.lower is None and node.upper is None and node.step is None
+
+
 class TraceTimeSideEffect(Rule):
     code = "TFV304"
     needs = frozenset({TRACED})
@@ -195,7 +231,9 @@ class TraceTimeSideEffect(Rule):
 
         Precision decisions: storing by key (`self.endpoints["head"] = x`, `cache.update(...)`) is not
         reported: each trace replaces the entry, and Keras layers use it to hand tensors to their caller
-        within the same trace (EfficientNet's `endpoints`). `print` of string literals only (a trace marker such as
+        within the same trace (EfficientNet's `endpoints`); nor is adding to a container that the
+        same function empties again before it returns (`self.features.clear()`, `del
+        self.features[:]`, `self.features = []`): a scratch list of one call. `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) and `print`
@@ -276,7 +314,7 @@ class TraceTimeSideEffect(Rule):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in ACCUMULATING_METHODS:
             bindings = outer_container(model, func.value)
-            if bindings is not None and not undone_on_exit(model, call, traced):
+            if bindings is not None and not undone_on_exit(model, call, traced) and not emptied_before_return(model, call):
                 key = dotted_path(func.value)
                 message = (
                     f"`{key}.{func.attr}(...)` in traced {where} changes `{key}` (defined outside, line "

@@ -342,6 +342,11 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
           its old value and, in a layer, the tracked weight is orphaned; under `tf.function` the first
           call raises `TypeError: <tf.Tensor ...> is out of scope and cannot be used here`;
         - `//= %= @= &=` and the other operators silently rebind every kind of variable.
+
+        A local name for a variable that lives elsewhere (`lr = self.lr` then `lr *= decay`, as Keras 2
+        optimizers compute a decayed rate) is a working value: it is reported only where the operator
+        raises, and rewritten as `lr = lr * decay`, which leaves the variable as it is; where the
+        operator rebinds, the code already does what it means.
     """
     example = """
         import tensorflow as tf
@@ -360,7 +365,8 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
         it): the in-place update the operator was written for. Where the variable is a scalar or a
         Keras 3 `keras.Variable`, `v += x` becomes `v.assign_add(x)` and `v -= x` becomes
         `v.assign_sub(x)`; not otherwise, because a `tf.Variable`'s `assign_add` and `assign_sub` do
-        not broadcast the operand as `+` and `-` do.
+        not broadcast the operand as `+` and `-` do. On a local name for a variable that lives
+        elsewhere, `lr *= x` becomes `lr = lr * x`: the value it computes, with the variable untouched.
     """
 
     def check(self) -> Iterator[Diagnostic]:
@@ -388,6 +394,11 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
                 replacement = f"{target_text}.assign({target_text} {symbol} {operand})"
             raises = isinstance(stmt.op, _RAISING_AUGMENTED) and all(self.is_tf_variable(v) for v in variables)
             where = created_line(sorted(variables, key=lambda v: v.line or 0))
+            if isinstance(stmt.target, ast.Name) and not any(b.owned_variables() for b in self.model.replaced(stmt.target)):
+                # A local name for a variable that lives elsewhere (`lr = self.lr`): a working value.
+                if raises:
+                    yield self.working_copy(stmt, key, symbol, where)
+                continue
             if raises:
                 # TF's own wording: `variable += value`, `variable -= value`, but `var *= value` for the rest.
                 operand = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
@@ -401,6 +412,20 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             fix = self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement))
             yield self.diagnostic(stmt, message, fix)
 
+
+    def working_copy(self, stmt: ast.AugAssign, key: str, symbol: str, where: str) -> Diagnostic:
+        """`lr = self.lr` then `lr *= decay`: the code computes with a local copy of the value, and the
+        variable raises; rebinding the local name is what it means, and leaves the variable alone."""
+        operand = as_right_operand(stmt.value, self.text(stmt.value), stmt.op)
+        target = self.text(stmt.target)
+        replacement = f"{target} = {target} {symbol} {operand}"
+        operator = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
+        message = (
+            f"`{key} {symbol}= ...` on `{key}`, a local name for a variable{where}: tf.Variable raises "
+            f"\"RuntimeError: `{operator} {symbol}= value` with `tf.Variable`s is not supported\"; to compute with "
+            f"its value and leave the variable as it is, write `{replacement}`"
+        )
+        return self.diagnostic(stmt, message, self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement)))
 
     def is_tf_variable(self, value: Value) -> bool:
         """A `tf.Variable` (which raises on `+=`), not a Keras 3 `keras.Variable` (which rebinds)."""

@@ -664,7 +664,8 @@ class VariableRecreated(_RebindingRule):
     what = """
         Finds `v = tf.Variable(new)`, `w = K.variable(x)` or `self.w = tf.Variable(...)` where the name or
         attribute already holds a variable: re-creation in the same scope or in a loop, or
-        `self.w = tf.Variable(...)` in a method other than `__init__`/`build`; and
+        `self.w = tf.Variable(...)` in a method other than `__init__`/`build` (or a helper that this
+        file calls once, from them); and
         `self.ws[i] = tf.Variable(...)` in such a method when every binding of `self.ws` is a list or
         tuple of new variables (`[tf.Variable(0.0) for _ in range(n)]`), whose slot held a variable.
 
@@ -776,13 +777,30 @@ class VariableRecreated(_RebindingRule):
         if loops and isinstance(loops[0], (ast.For, ast.AsyncFor)) and self.variables_per_item(loops[0]):
             return False  # variables made for each item (shaped by it): a collection being built
         scope = self.model.scope_of(stmt)
-        if isinstance(target, ast.Attribute) and scope.name in INIT_METHODS:
+        if isinstance(target, ast.Attribute) and (scope.name in INIT_METHODS or self.builds_only(scope.node)):
             return any(owner.scope is scope for owner in owners)
         # A variable that was handed on (appended, passed to a function, stored) before the name
         # moved on to a new one is a collection being built, not an update; one that was checked
         # by an assertion is a test examining each variable as an object of its own.
         uses = [use for owner in owners for use in self.model.uses_of(owner)]
         return not any(escapes(self.model, use) or in_assertion(self.model, use) for use in uses)
+
+    def builds_only(self, func: ast.AST, depth: int = 0) -> bool:
+        """A method that this file calls once, from `__init__`/`build` (or from such a helper):
+        `build` choosing `self._build_additive(...)` or `self._build_multiplicative(...)`, each of
+        which makes `self.ba` (keras-self-attention); it makes state once, as they do."""
+        if depth > 3 or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        sites = self.model.call_graph.sites(func)
+        if len(sites) != 1:
+            return False  # called twice, the second call would make the state again
+        for site in sites:
+            caller = self.model.enclosing_function(site)
+            if caller is None or self.model.enclosing_loops(site):
+                return False
+            if not (getattr(caller, "name", None) in INIT_METHODS or self.builds_only(caller, depth + 1)):
+                return False
+        return True
 
     def variables_per_item(self, loop: ast.For | ast.AsyncFor) -> bool:
         """The loop makes a variable from its item: it builds variables for each item (a filter and

@@ -102,6 +102,26 @@ def target_names(target: ast.AST) -> list[str]:
     return names
 
 
+def reads_loop_item(node: ast.AST, loop: ast.For | ast.AsyncFor) -> bool:
+    """The code reads the loop's item: a name its target binds, or one the loop body computes from
+    those (`filter_shape = [size, depth]` then `tf.Variable(tf.zeros(filter_shape))`). Read from the
+    syntax, a few assignments deep: what differs from one iteration to the next."""
+    from_item = set(target_names(loop.target))
+    assigns = [n for n in ast.walk(loop) if isinstance(n, ast.Assign)]
+    for _ in range(4):
+        grown = {
+            name
+            for stmt in assigns
+            if any(isinstance(n, ast.Name) and n.id in from_item for n in ast.walk(stmt.value))
+            for target in stmt.targets
+            for name in target_names(target)
+        } - from_item
+        if not grown:
+            break
+        from_item |= grown
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in from_item for n in ast.walk(node))
+
+
 def collect_local_names(scope: Scope, walrus: bool = True) -> None:
     """Fill in the names a scope binds, and its `global`/`nonlocal` declarations (no nested scopes).
 

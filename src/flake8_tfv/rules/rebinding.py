@@ -9,7 +9,7 @@ from ..diagnostic import Diagnostic
 from ..model import api
 from ..model.flow import dotted_path
 from ..model.needs import VARIABLES
-from ..model.scopes import Binding, target_names
+from ..model.scopes import Binding, reads_loop_item
 from ..model.semantic import INIT_METHODS
 from ..model.usage import escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
@@ -637,25 +637,6 @@ def _tape_call(model, node: ast.AST, methods: tuple[str, ...]) -> bool:
     return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in methods
 
 
-def _made_from_item(value: ast.expr, loop: ast.For | ast.AsyncFor) -> bool:
-    """The expression reads the loop's item: a name its target binds, or one the loop body computes
-    from those (`filter_shape = [size, depth]` then `tf.Variable(tf.zeros(filter_shape))`)."""
-    from_item = set(target_names(loop.target))
-    assigns = [n for n in ast.walk(loop) if isinstance(n, ast.Assign)]
-    for _ in range(4):  # names computed from names computed from the item, a few steps deep
-        grown = {
-            name
-            for stmt in assigns
-            if any(isinstance(n, ast.Name) and n.id in from_item for n in ast.walk(stmt.value))
-            for target in stmt.targets
-            for name in target_names(target)
-        } - from_item
-        if not grown:
-            break
-        from_item |= grown
-    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in from_item for n in ast.walk(value))
-
-
 class VariableRecreated(_RebindingRule):
     code = "TFV105"
     needs = frozenset({VARIABLES})
@@ -806,7 +787,7 @@ class VariableRecreated(_RebindingRule):
         """The loop makes a variable from its item: it builds variables for each item (a filter and
         its bias per filter size), not a new one per step."""
         return any(
-            isinstance(node, ast.Assign) and self.model.variables_made_by(node.value) and _made_from_item(node.value, loop)
+            isinstance(node, ast.Assign) and self.model.variables_made_by(node.value) and reads_loop_item(node.value, loop)
             for node in ast.walk(loop)
         )
 

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..diagnostic import Diagnostic
 from ..model.needs import TRACED
+from ..model.scopes import reads_loop_item
 from ..model.semantic import SemanticModel
 from ..model.timing import TraceTiming
 from ..model.traced import TraceReason, applies_tf_function, function_name, is_tf_function
@@ -215,7 +216,11 @@ class TfFunctionInLoop(Rule):
         Precision decisions: not reported when the new function is kept in a collection
         (`fns.append(tf.function(f))`, `compiled[k] = tf.function(f)`: building a table of compiled
         functions once), or when each iteration wraps a different function taken from the loop
-        (`for fn in fns: tf.function(fn)`), since each of those needs its own trace anyway.
+        (`for fn in fns: tf.function(fn)`), or, in a loop over a list or tuple written out in the
+        code (in the loop's header or bound to the name it loops over), one that reads what the iteration picks (`for aug in [AutoContrast, Equalize]: layer
+        = aug(); @tf.function def apply(x): return layer(x)`, as keras-cv's benchmarks time each
+        layer), since each of those needs its own trace anyway. A function that reads the step of a
+        loop over `range(n)` is still reported: the step should be an argument.
     """
     why = """
         Each `tf.function(...)` call makes a new `Function` object with an empty trace cache, so the
@@ -265,6 +270,8 @@ class TfFunctionInLoop(Rule):
                     loops = model.enclosing_loops(node)
             if site is None or not loops:
                 continue
+            if self.per_configuration(loops[0], node if site is not node else node.args[0]):
+                continue  # a different function for each of a few configurations written out in the loop
             context = model.enclosing_function(node)
             if context is not None and model.trace_reason(context) is not None:
                 continue  # inside traced code: runs once per trace of the outer function
@@ -276,6 +283,25 @@ class TfFunctionInLoop(Rule):
                 f"apply `tf.function` once, before the loop"
             )
             yield self.diagnostic(site, message)
+
+    def per_configuration(self, loop: ast.AST, function: ast.AST) -> bool:
+        """A loop over a list or tuple written out in the code (`for aug in [AutoContrast, Equalize]:`,
+        or over a name bound only to one) whose function reads what the iteration picks: each
+        configuration needs its own trace. A loop over steps (`range(n)`, a dataset) is still
+        reported: there the value read should be an argument."""
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or not self.written_out(loop.iter):
+            return False
+        return reads_loop_item(function, loop)
+
+    def written_out(self, expr: ast.expr) -> bool:
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return True
+        if not isinstance(expr, ast.Name):
+            return False
+        bindings = self.model.reaching(expr)
+        return bool(bindings) and all(
+            isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, (ast.List, ast.Tuple)) for b in bindings
+        )
 
     def applies_tf_function(self, call: ast.Call) -> bool:
         return applies_tf_function(self.model, call)

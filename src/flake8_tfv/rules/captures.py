@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand
 from ..diagnostic import Diagnostic, Edit, Position
-from ..model.flow import dotted_path
+from ..model.flow import dotted_path, none_guard
 from ..model.needs import TRACED
 from ..model.scopes import Binding
 from ..model.semantic import SemanticModel
@@ -22,7 +22,7 @@ from ..model.traced import TraceReason
 from ..model.values import Kind
 from .base import Rule
 from .rebinding import _VALUE_FIRST_FACTORIES
-from .traced import MUTATING_METHODS, describe, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
+from .traced import MUTATING_METHODS, describe, lazily_guarded, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
 
 _FROZEN_KINDS = frozenset({Kind.PYTHON, Kind.NUMPY, Kind.TENSOR, Kind.TENSOR_LIST})
 # What a captured Python value may also be at some binding without making the finding uncertain.
@@ -238,7 +238,9 @@ class StaleCapturedValue(Rule):
         change; measured on Keras 3 and tf_keras `StringLookup`, `IntegerLookup`, `TextVectorization`
         and `Normalization`), so only this file's own calls of them between traces count. Values of
         unknown type are reported only when another write shows a Python value, NumPy array or
-        tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a). An attribute of
+        tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a), nor a value
+        whose every write is its lazy initialisation (`if TABLE is None: TABLE = ...`) that the traced
+        code uses without testing it: a trace made before it fails on the `None`, loudly. An attribute of
         `self` in a method that traced code runs only on instances it has just made (`p =
         Processor(image)` then `p.normalize()` in a `Dataset.map` function) is not reported: each
         trace reads its own new instance.
@@ -298,7 +300,7 @@ class StaleCapturedValue(Rule):
             if capture.key.startswith("self.") and _instances_made_while_tracing(self.model, capture.func):
                 continue
             later = [w for w in capture.writes if self.counts(w) and captures.later(capture, w)]
-            if not later:
+            if not later or self.initialised_lazily(capture, later):
                 continue
             first = min(later, key=lambda w: (w.line, w.node.col_offset))
             change = "changed in place" if first.how == "mutate" else "rebound"
@@ -314,6 +316,22 @@ class StaleCapturedValue(Rule):
                 f"value from the first trace; {advice}"
             )
             yield self.diagnostic(capture.load, message, self.variable_fix(capture, later))
+
+    def initialised_lazily(self, capture: Capture, later: list[Write]) -> bool:
+        """Every write is the lazy initialisation `if X is None: X = ...` (keras-cv's 64 MB colour
+        table), and the traced function uses the value without testing it: a trace made before the
+        initialisation fails on the `None`, loudly, and one made after reads the value for good."""
+        model = self.model
+        for write in later:
+            func = model.enclosing_function(write.stmt)
+            if func is None or not lazily_guarded(model, write.stmt, func):
+                return False
+        for node in ast.walk(capture.func):
+            if isinstance(node, (ast.If, ast.IfExp, ast.While)) and none_guard(node.test)[0] == capture.key:
+                return False
+            if isinstance(node, ast.BoolOp) and any(none_guard(v)[0] == capture.key for v in node.values):
+                return False
+        return True
 
     @staticmethod
     def counts(write: Write) -> bool:

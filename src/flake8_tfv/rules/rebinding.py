@@ -637,6 +637,24 @@ def _tape_call(model, node: ast.AST, methods: tuple[str, ...]) -> bool:
     return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in methods
 
 
+def _named_apart(made: ast.expr, old: list[Value]) -> bool:
+    """The new variable and every one it replaces are given different names as literals
+    (`variable(name="W1", ...)`, then `variable(name="W2", ...)`): distinct variables, not an update."""
+    new_name = _literal_name(made)
+    if new_name is None or not old:
+        return False
+    return all((name := _literal_name(v.origin)) is not None and name != new_name for v in old)
+
+
+def _literal_name(call: ast.AST) -> str | None:
+    if not isinstance(call, ast.Call):
+        return None
+    for keyword in call.keywords:
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    return None
+
+
 class VariableRecreated(_RebindingRule):
     code = "TFV105"
     needs = frozenset({VARIABLES})
@@ -650,7 +668,9 @@ class VariableRecreated(_RebindingRule):
         `self.ws[i] = tf.Variable(...)` in such a method when every binding of `self.ws` is a list or
         tuple of new variables (`[tf.Variable(0.0) for _ in range(n)]`), whose slot held a variable.
 
-        Not reported: the lazy pattern `if self.v is None: self.v = tf.Variable(...)`, a loop that
+        Not reported: a new variable given another name as a literal than the one it replaces
+        (`name="W1"`, then `name="W2"`: a second variable on purpose); the lazy pattern
+        `if self.v is None: self.v = tf.Variable(...)`, a loop that
         creates a fresh variable per item and hands each one on (`variables.append(v)`) or makes
         variables from its item (`for size in sizes: w = tf.Variable(tf.zeros([size, depth]))`, as
         tensor2tensor's TextCNN makes a filter and a bias per filter size), and slots of a
@@ -699,6 +719,8 @@ class VariableRecreated(_RebindingRule):
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
             if not owners or not self.is_update(stmt, target, key, owners):
                 continue
+            if _named_apart(rhs, [v for b in owners for v in b.owned_variables()]):
+                continue  # `name="W1"`, then `name="W2"`: another variable on purpose
             where = created_line(self.owned_variables(owners))
             message = (
                 f"`{key} = {self.callee(rhs)}(...)` creates a new variable instead of updating the one{where}: "

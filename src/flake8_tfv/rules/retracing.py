@@ -216,7 +216,8 @@ class TfFunctionInLoop(Rule):
         Precision decisions: not reported when the new function is kept in a collection
         (`fns.append(tf.function(f))`, `compiled[k] = tf.function(f)`: building a table of compiled
         functions once), or when each iteration wraps a different function taken from the loop
-        (`for fn in fns: tf.function(fn)`), or, in a loop over a list or tuple written out in the
+        (`for fn in fns: tf.function(fn)`) or a method of an object the iteration makes (`model =
+        make_model(); model.__call__ = tf.function(model.__call__)`), or, in a loop over a list or tuple written out in the
         code (in the loop's header or bound to the name it loops over), one that reads what the iteration picks (`for aug in [AutoContrast, Equalize]: layer
         = aug(); @tf.function def apply(x): return layer(x)`, as keras-cv's benchmarks time each
         layer), since each of those needs its own trace anyway. A function that reads the step of a
@@ -322,9 +323,18 @@ class TfFunctionInLoop(Rule):
         return any(self.collected(use) for use in uses)
 
     def wraps_loop_item(self, arg: ast.AST) -> bool:
-        """`for fn in fns: tf.function(fn)`: a different function every iteration."""
-        if isinstance(arg, ast.Attribute):
+        """`for fn in fns: tf.function(fn)`: a different function every iteration; also a method of an
+        object the iteration makes (`model = make_model()` then `tf.function(model.__call__)`)."""
+        method = isinstance(arg, ast.Attribute)
+        if method:
             arg = arg.value  # for model in models: tf.function(model.step)
         if not isinstance(arg, ast.Name):
             return False
-        return any(b.how == "for" for b in self.model.reaching(arg))
+        bindings = self.model.reaching(arg)
+        if any(b.how == "for" for b in bindings):
+            return True
+        loops = self.model.enclosing_loops(arg)
+        return method and bool(bindings) and bool(loops) and all(
+            isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, ast.Call) and loops[0] in self.model.ancestors(b.stmt)
+            for b in bindings
+        )

@@ -240,7 +240,9 @@ class StaleCapturedValue(Rule):
         unknown type are reported only when another write shows a Python value, NumPy array or
         tensor. A `tf.Variable` assigned with `.assign()` is never reported (case 8a), nor a value
         whose every write is its lazy initialisation (`if TABLE is None: TABLE = ...`) that the traced
-        code uses without testing it: a trace made before it fails on the `None`, loudly. An attribute of
+        code uses without testing it: a trace made before it fails on the `None`, loudly; nor a value
+        that the traced function reads only under a lazy guard (`if self._cdf is None: self._cdf =
+        Make(skip=self._skip)`), which plain Python reads once too. An attribute of
         `self` in a method that traced code runs only on instances it has just made (`p =
         Processor(image)` then `p.normalize()` in a `Dataset.map` function) is not reported: each
         trace reads its own new instance.
@@ -300,7 +302,7 @@ class StaleCapturedValue(Rule):
             if capture.key.startswith("self.") and _instances_made_while_tracing(self.model, capture.func):
                 continue
             later = [w for w in capture.writes if self.counts(w) and captures.later(capture, w)]
-            if not later or self.initialised_lazily(capture, later):
+            if not later or self.initialised_lazily(capture, later) or self.read_only_lazily(capture):
                 continue
             first = min(later, key=lambda w: (w.line, w.node.col_offset))
             change = "changed in place" if first.how == "mutate" else "rebound"
@@ -332,6 +334,18 @@ class StaleCapturedValue(Rule):
             if isinstance(node, ast.BoolOp) and any(none_guard(v)[0] == capture.key for v in node.values):
                 return False
         return True
+
+    def read_only_lazily(self, capture: Capture) -> bool:
+        """Every read in the traced function sits under a lazy guard (`if self._cdf is None: self._cdf =
+        Make(skip=self._skip)`, trieste's expected improvement): plain Python reads it once too, so the
+        trace keeps what an eager run would have used."""
+        model = self.model
+        reads = [
+            node
+            for node in own_nodes_of(model, capture.func)
+            if isinstance(node, (ast.Name, ast.Attribute)) and type(node.ctx) is ast.Load and dotted_path(node) == capture.key
+        ]
+        return bool(reads) and all(lazily_guarded(model, node, capture.func) for node in reads)
 
     @staticmethod
     def counts(write: Write) -> bool:

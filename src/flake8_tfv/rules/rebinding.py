@@ -382,6 +382,13 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             if not variables:
                 continue
             symbol = OPERATOR_SYMBOLS[type(stmt.op)]
+            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and all(self.is_tf_variable(v) for v in variables)
+            where = created_line(sorted(variables, key=lambda v: v.line or 0))
+            if isinstance(stmt.target, ast.Name) and not any(b.owned_variables() for b in self.model.replaced(stmt.target)):
+                # A local name for a variable that lives elsewhere (`lr = self.lr`): a working value.
+                if raises:
+                    yield self.working_copy(stmt, key, symbol, where)
+                continue
             target_text = self.text(stmt.target)
             value_text = self.text(stmt.value)
             in_place = in_place_add_sub_ok(variables)
@@ -392,19 +399,10 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             else:
                 operand = as_right_operand(stmt.value, value_text, stmt.op)
                 replacement = f"{target_text}.assign({target_text} {symbol} {operand})"
-            raises = isinstance(stmt.op, _RAISING_AUGMENTED) and all(self.is_tf_variable(v) for v in variables)
-            where = created_line(sorted(variables, key=lambda v: v.line or 0))
-            if isinstance(stmt.target, ast.Name) and not any(b.owned_variables() for b in self.model.replaced(stmt.target)):
-                # A local name for a variable that lives elsewhere (`lr = self.lr`): a working value.
-                if raises:
-                    yield self.working_copy(stmt, key, symbol, where)
-                continue
             if raises:
-                # TF's own wording: `variable += value`, `variable -= value`, but `var *= value` for the rest.
-                operand = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
                 consequence = (
-                    f"tf.Variable raises \"RuntimeError: `{operand} {symbol}= value` with `tf.Variable`s is not "
-                    f"supported\" (keras.Variable and AutoCast/Mirrored variables are silently rebound to a tensor)"
+                    f"tf.Variable raises {_runtime_error(stmt.op)} (keras.Variable and AutoCast/Mirrored variables "
+                    f"are silently rebound to a tensor)"
                 )
             else:
                 consequence = "the name is silently rebound to a tensor and the variable keeps its old value"
@@ -412,18 +410,15 @@ class AugmentedAssignmentOnVariable(_RebindingRule):
             fix = self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement))
             yield self.diagnostic(stmt, message, fix)
 
-
     def working_copy(self, stmt: ast.AugAssign, key: str, symbol: str, where: str) -> Diagnostic:
         """`lr = self.lr` then `lr *= decay`: the code computes with a local copy of the value, and the
         variable raises; rebinding the local name is what it means, and leaves the variable alone."""
         operand = as_right_operand(stmt.value, self.text(stmt.value), stmt.op)
         target = self.text(stmt.target)
         replacement = f"{target} = {target} {symbol} {operand}"
-        operator = "variable" if isinstance(stmt.op, (ast.Add, ast.Sub)) else "var"
         message = (
             f"`{key} {symbol}= ...` on `{key}`, a local name for a variable{where}: tf.Variable raises "
-            f"\"RuntimeError: `{operator} {symbol}= value` with `tf.Variable`s is not supported\"; to compute with "
-            f"its value and leave the variable as it is, write `{replacement}`"
+            f"{_runtime_error(stmt.op)}; to compute with its value and leave the variable as it is, write `{replacement}`"
         )
         return self.diagnostic(stmt, message, self.fix(f"Replace with `{replacement}`", self.replace(stmt, replacement)))
 
@@ -624,6 +619,13 @@ class VariableOverwritten(_RebindingRule):
         if isinstance(target, ast.Attribute) and all(owner.scope is not scope for owner in owners):
             return f"in `{scope.name}`, not where it was created"
         return None
+
+
+def _runtime_error(op: ast.operator) -> str:
+    """What a tf.Variable raises for an augmented operator, in TF's own wording: `variable += value`,
+    `variable -= value`, but `var *= value` for the rest."""
+    operand = "variable" if isinstance(op, (ast.Add, ast.Sub)) else "var"
+    return f"\"RuntimeError: `{operand} {OPERATOR_SYMBOLS[type(op)]}= value` with `tf.Variable`s is not supported\""
 
 
 _DIFFERENTIATING = ("gradient", "jacobian", "batch_jacobian")

@@ -22,7 +22,16 @@ from ..model.traced import TraceReason
 from ..model.values import Kind
 from .base import Rule
 from .rebinding import _VALUE_FIRST_FACTORIES
-from .traced import MUTATING_METHODS, describe, lazily_guarded, own_nodes_of, outside_trace, tensorflow_alias, traced_functions
+from .traced import (
+    MUTATING_METHODS,
+    describe,
+    lazily_guarded,
+    own_nodes_of,
+    outside_trace,
+    tensorflow_alias,
+    traced_call_sites,
+    traced_functions,
+)
 
 _FROZEN_KINDS = frozenset({Kind.PYTHON, Kind.NUMPY, Kind.TENSOR, Kind.TENSOR_LIST})
 # What a captured Python value may also be at some binding without making the finding uncertain.
@@ -184,10 +193,7 @@ def _instances_made_while_tracing(model: SemanticModel, method: ast.AST) -> bool
     `p.normalize_image(...)` in a `Dataset.map` function, as TF's EfficientDet input pipeline does),
     and nothing traces it otherwise: each trace reads the attributes of its own new instance, so
     no write can fall between a trace and a later call of the graph it built."""
-    reason = model.traced.get(id(method))
-    if reason is None or reason.how != "called":
-        return False
-    sites = [site for site in model.call_graph.sites(method) if model.trace_reason(site) is not None]
+    sites = traced_call_sites(model, method)
     if not sites:
         return False
     for site in sites:

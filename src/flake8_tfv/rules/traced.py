@@ -196,6 +196,15 @@ def _predicate_test(model: SemanticModel, test: ast.expr) -> ast.expr | None:
     return body[0].value if args and args[0].arg == "self" else None
 
 
+def traced_call_sites(model: SemanticModel, func: ast.AST) -> list[ast.AST] | None:
+    """The calls in traced code that run `func`, when that is the only way it is traced (not a root
+    of its own); None otherwise."""
+    reason = model.traced.get(id(func))
+    if reason is None or reason.how != "called":
+        return None
+    return [site for site in model.call_graph.sites(func) if model.trace_reason(site) is not None]
+
+
 def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
     """Under `if self.v is None:` / `if v is None:` (global) / `if not self.built:` within `func`,
     or after an early `if self.v is not None: return ...`: created once, on the first trace."""
@@ -555,10 +564,7 @@ class StateCreatedInTracedCode(Rule):
         """A helper whose every call from traced code sits under a lazy guard (`if self.v is None:
         self._create()`), directly or through its callers."""
         model = self.model
-        reason = model.traced.get(id(func))
-        if reason is None or reason.how != "called" or depth > 4:
-            return False
-        sites = [s for s in model.call_graph.sites(func) if model.trace_reason(s) is not None]
+        sites = traced_call_sites(model, func) if depth <= 4 else None
         if not sites:
             return False
         for site in sites:

@@ -264,14 +264,14 @@ class VariableRebound(_RebindingRule):
         gradients reach it on every step (measured in TF1 graph mode and eagerly). Reported still
         when the name is then used as a variable."""
         model = self.model
-        function, loops = model.enclosing_function(stmt), [id(n) for n in model.enclosing_loops(stmt)]
+        function, loops = model.enclosing_function(stmt), model.enclosing_loops(stmt)
         if function is None:
             return False  # a module's global is the handle other code reads the variable by
         for value in variables:
             made = value.origin
             if value.api not in api.STORED_VARIABLE_FACTORIES or not isinstance(made, ast.Call):
                 return False
-            if model.enclosing_function(made) is not function or [id(n) for n in model.enclosing_loops(made)] != loops:
+            if model.enclosing_function(made) is not function or model.enclosing_loops(made) != loops:
                 return False
         binding = model.binding_of(target)
         return binding is not None and not any(used_as_variable(model, use) for use in model.uses_of(binding))
@@ -799,13 +799,10 @@ class VariableRecreated(_RebindingRule):
         sites = self.model.call_graph.sites(func)
         if len(sites) != 1:
             return False  # called twice, the second call would make the state again
-        for site in sites:
-            caller = self.model.enclosing_function(site)
-            if caller is None or self.model.enclosing_loops(site):
-                return False
-            if not (getattr(caller, "name", None) in INIT_METHODS or self.builds_only(caller, depth + 1)):
-                return False
-        return True
+        caller = self.model.enclosing_function(sites[0])
+        if caller is None or self.model.enclosing_loops(sites[0]):
+            return False
+        return getattr(caller, "name", None) in INIT_METHODS or self.builds_only(caller, depth + 1)
 
     def variables_per_item(self, loop: ast.For | ast.AsyncFor) -> bool:
         """The loop makes a variable from its item: it builds variables for each item (a filter and

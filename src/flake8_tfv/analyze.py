@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import traceback
 import warnings
@@ -58,7 +59,7 @@ class Settings:
 
     def active_rules(self) -> list[type[Rule]]:
         rules = self.rules if self.rules is not None else all_rules()
-        return [r for r in rules if self.is_selected(r.code)]
+        return list(_selected_rules(tuple(rules), tuple(self.select), tuple(self.ignore)))
 
     def factory_roots(self) -> frozenset[str]:
         return frozenset(f.split(".", 1)[0] for f in self.variable_factories)
@@ -68,6 +69,13 @@ class Settings:
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+@functools.lru_cache(maxsize=64)
+def _selected_rules(rules: tuple[type[Rule], ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[Rule], ...]:
+    # Asked for every file of a run with the same settings (issue 6: 0.1 s on the corpus).
+    settings = Settings(select=select, ignore=ignore)
+    return tuple(r for r in rules if settings.is_selected(r.code))
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .analyze import Settings, SourceError, analyze, parse, selected
 from .diagnostic import Diagnostic, Edit, Fix
 from .noqa import without_suppressed
-from .text import SourceText, in_newline_style, split_lines
+from .text import SourceText, in_newline_style
 
 MAX_ITERATIONS = 100  # as Ruff: fixes that keep producing new fixes are stopped and reported
 
@@ -78,7 +78,7 @@ def fixable(diagnostics: list[Diagnostic], unsafe: bool) -> list[Diagnostic]:
 
 def findings(text: str, settings: Settings, filename: str = "<unknown>") -> list[Diagnostic]:
     """What `tfv check` reports for a text: selected, and not silenced by `# noqa`."""
-    return without_suppressed(selected(analyze(text, settings=settings, filename=filename), settings), text, split_lines(text))
+    return without_suppressed(selected(analyze(text, settings=settings, filename=filename), settings), text)
 
 
 def fix_text(text: str, settings: Settings, unsafe: bool = False, filename: str = "<unknown>") -> FixResult:

@@ -15,7 +15,7 @@ INDEXED = (
 
 
 class SyntaxIndex:
-    __slots__ = ("nodes", "parents", "worth_resolving")
+    __slots__ = ("nodes", "parents", "worth_resolving", "names")
 
     def __init__(self, tree: ast.AST):
         """One breadth-first walk (ast.walk's order) for the parent map and the node lists."""
@@ -46,6 +46,7 @@ class SyntaxIndex:
         self.parents = parents
         # project.names_worth_resolving's answer, once read (the admission and the model both ask).
         self.worth_resolving: frozenset[str] | None = None
+        self.names: set[str] | None = None  # needs._names's answer, once read
 
     def nodes_of(self, kind: type) -> list:
         """Every node of one of the INDEXED kinds (ast.FunctionDef: defs, async defs and lambdas;

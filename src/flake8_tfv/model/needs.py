@@ -79,7 +79,10 @@ def tree_features(
 
 
 def _names(index: "SyntaxIndex") -> set[str]:
-    """Every name the code spells: names, attributes, and each part of what imports name."""
+    """Every name the code spells: names, attributes, and each part of what imports name (read
+    once per file: the admission and the model's search for traced code both ask)."""
+    if index.names is not None:
+        return index.names
     names = {n.id for n in index.nodes_of(ast.Name)}
     names.update(n.attr for n in index.nodes_of(ast.Attribute))
     for alias in index.nodes_of(ast.alias):
@@ -87,6 +90,7 @@ def _names(index: "SyntaxIndex") -> set[str]:
     for node in index.nodes_of(ast.ImportFrom):
         if node.module:
             names.update(node.module.split("."))
+    index.names = names
     return names
 
 
@@ -94,10 +98,12 @@ def _is_update(name: str) -> bool:
     return _UPDATE_PARTS[0] in name or _UPDATE_PARTS[1] in name
 
 
-def has_traced_roots(index: "SyntaxIndex", text: str) -> bool:
-    """Whether the file can hold a root of traced code (traced.find_traced): `function` in its
-    text (tf.function however imported), or one of the roots below."""
-    return _TF_FUNCTION in text or _has_traced_roots(index)
+def has_traced_roots(index: "SyntaxIndex") -> bool:
+    """Whether the file can hold a root of traced code (traced.find_traced): `tf.function` is
+    spelt with the name `function` however it is imported (an attribute, or a part of an import,
+    also one that renames it), so a file whose code never names it (the word in a docstring or
+    a comment does not count) has no tf.function root; or one of the roots below."""
+    return _TF_FUNCTION in _names(index) or _has_traced_roots(index)
 
 
 def _has_traced_roots(index: "SyntaxIndex") -> bool:

@@ -132,7 +132,7 @@ class SemanticModel:
         ask). Without a root of traced code in its syntax (needs.py), nothing of the file is
         traced until other modules' traced callers are found (retrace)."""
         if self._traced is None:
-            self._traced = find_traced(self) if has_traced_roots(self.index, self.source.text) else {}
+            self._traced = find_traced(self) if has_traced_roots(self.index) else {}
         return self._traced
 
     def retrace(self, external=()) -> None:

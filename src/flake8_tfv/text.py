@@ -13,6 +13,7 @@ from .diagnostic import Position
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BARE_LF = re.compile(r"(?<!\r)\n")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def in_newline_style(content: str, newline: str) -> str:
@@ -83,9 +84,7 @@ class SourceText:
         return line[: len(line) - len(line.lstrip(" \t\f"))]
 
     def newline(self) -> str:
-        for line in self.lines:
-            if line.endswith("\r\n"):
-                return "\r\n"
-            if line.endswith(("\n", "\r")):
-                return line[-1]
-        return "\n"
+        """The first line's ending ('\n' for a text of one line): the file's newline style. Found
+        without splitting the text, which every checked file would otherwise pay for."""
+        found = _LINE_END.search(self.text)
+        return found.group(0) if found is not None else "\n"

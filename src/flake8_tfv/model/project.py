@@ -1091,11 +1091,12 @@ def _resolved_folder(folder: str) -> Path:
 
 @functools.lru_cache(maxsize=4096)
 def _root_of_folder(folder: Path, markers) -> Path | None:
-    """Every file of a folder has the same root: looked up once per folder and process."""
-    for candidate in [folder, *folder.parents]:
-        if any((candidate / m).exists() for m in markers):
-            return candidate
-    return None
+    """Every file of a folder has the same root: looked up once per folder and process, and a
+    folder's answer is its parent's when it holds no marker (each ancestor is asked once too)."""
+    if any((folder / m).exists() for m in markers):
+        return folder
+    parent = folder.parent
+    return None if parent == folder else _root_of_folder(parent, markers)
 
 
 def project_for(path: str | os.PathLike, src: tuple[str, ...] = ()) -> Project | None:

@@ -84,8 +84,17 @@ _TRACING_WORD = re.compile(r"\b(?:re)?trac(?:e|ed|es|ing)\b", re.IGNORECASE)
 
 
 def counts_traces(key: str | None) -> bool:
-    """`trace_count += 1`, `tracing_log.append(...)`: counting traces on purpose (tests, tutorials)."""
-    return key is not None and "trac" in key.lower()
+    """`trace_count += 1`, `tracing_log.append(...)`, `self.numRetraces += 1`: counting traces on
+    purpose (tests, tutorials). A word of the name, split at dots, underscores, digits and
+    camelCase humps, says it: not `extracted`, `tracked` or `contract_terms`."""
+    return key is not None and _TRACE_COUNTER_WORD.search(key) is not None
+
+
+# One word of a dotted name (after a separator, or at a camelCase hump): trace, traces, traced,
+# tracing, tracer(s), with or without "re" before it.
+_TRACE_COUNTER_WORD = re.compile(
+    r"(?:^|(?<=[._\d])|(?<=[a-z])(?=[A-Z]))(?:[Rr]e)?(?:[Tt]rac|TRAC)(?:e|es|ed|ing|er|ers|E|ES|ED|ING|ER|ERS)(?=$|[._\dA-Z])"
+)
 
 
 def outer_container(model: SemanticModel, expr: ast.AST) -> list | None:
@@ -236,7 +245,8 @@ class TraceTimeSideEffect(Rule):
         self.features[:]`, `self.features = []`): a scratch list of one call. `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
-        Names that say they count traces (`trace_count += 1`, `tracing_log.append(...)`) and `print`
+        Names that say they count traces by one of their words (`trace_count += 1`,
+        `tracing_log.append(...)`, `numRetraces += 1`; not `extracted += 1`) and `print`
         whose text says it reports tracing (`print("Tracing with", x)`, as TensorFlow's tf.function
         guide does) are deliberate and not reported, nor is a counter that the file reads only to make text of it
         (`self._call_id += 1` then `name=f"enqueue_{self._call_id}"`): it gives the ops each trace

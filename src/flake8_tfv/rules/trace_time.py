@@ -361,7 +361,8 @@ class TraceTimeSideEffect(Rule):
                 return None
             target = stmt.targets[0]
             key = dotted_path(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
-            if key is None or not any(
+            # What the syntax rules out first: most assignments in traced code bind a local name.
+            if key is None or not self.may_be_outer_state(target, func) or not any(
                 dotted_path(n) == key for n in ast.walk(stmt.value) if isinstance(n, (ast.Name, ast.Attribute))
             ):
                 return None
@@ -426,12 +427,18 @@ class TraceTimeSideEffect(Rule):
 
     def outer_state(self, target: ast.AST, func: ast.AST) -> bool:
         """A global / nonlocal name of `func`, or an attribute of `self`."""
-        model = self.model
         if isinstance(target, ast.Attribute):
             return isinstance(target.value, ast.Name) and any(
-                v.kind is Kind.INSTANCE for v in model.values_of(target.value)
+                v.kind is Kind.INSTANCE for v in self.model.values_of(target.value)
             )
-        scope = model.scope_for(func)
+        return self.may_be_outer_state(target, func)
+
+    def may_be_outer_state(self, target: ast.AST, func: ast.AST) -> bool:
+        """outer_state as far as the syntax tells: a global / nonlocal name of `func`, or an
+        attribute of a plain name (whose value the flow then tells)."""
+        if isinstance(target, ast.Attribute):
+            return isinstance(target.value, ast.Name)
+        scope = self.model.scope_for(func)
         return scope is not None and (target.id in scope.global_names or target.id in scope.nonlocal_names)
 
     def print_fix(self, call: ast.Call):

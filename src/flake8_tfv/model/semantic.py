@@ -21,7 +21,7 @@ from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
 from .traced import TraceReason, find_eager, find_traced
 from .values import Kind, Value, ValueSet
-from .walk import own_statements
+from .walk import own_statements, statements_breadth_first
 
 if TYPE_CHECKING:
     from .project import Project
@@ -475,7 +475,8 @@ class SemanticModel:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
                     continue
                 self_name = method.args.args[0].arg
-                for node in ast.walk(method):
+                # Statements only (an assignment is one), in ast.walk's order.
+                for node in statements_breadth_first(method):
                     if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
                         continue
                     target = node.targets[0]

@@ -373,7 +373,7 @@ class Project:
             return None
         if not found or not found.endswith(".py"):
             return None
-        path = Path(found).resolve()
+        path = _resolved(Path(found))
         if self.root not in path.parents:
             return None  # never read outside the project
         return path
@@ -767,10 +767,7 @@ class Project:
             from ..sources import iter_python_files  # keeps model/ free of surface imports at load time
 
             # Resolved as module_file resolves them; a folder's files share its resolution.
-            self._files = [
-                p.resolve() if p.is_symlink() else _resolved_folder(str(p.parent)) / p.name
-                for p in iter_python_files([str(s) for s in self.src_roots])
-            ]
+            self._files = [_resolved(p) for p in iter_python_files([str(s) for s in self.src_roots])]
         return self._files
 
     def _reexport(self, facts: ModuleFacts, attr: str, qualname: str) -> str | None:
@@ -1081,6 +1078,11 @@ def is_tf_module(name: str) -> bool:
 def find_root(path: str | os.PathLike, markers=ROOT_MARKERS) -> Path | None:
     # With os.path, not pathlib: asked once for every file of a run.
     return _root_of_folder(_resolved_folder(os.path.dirname(os.fspath(path)) or "."), markers)
+
+
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`, with its folder's resolution shared by the folder's files."""
+    return path.resolve() if path.is_symlink() else _resolved_folder(str(path.parent)) / path.name
 
 
 @functools.lru_cache(maxsize=4096)

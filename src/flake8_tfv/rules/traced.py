@@ -159,16 +159,38 @@ def _none_test(test: ast.expr) -> tuple[str | None, bool]:
     return key, missing
 
 
+def _guard_test(test: ast.expr) -> tuple[str | None, bool]:
+    membership = _membership_test(test)
+    return membership if membership is not None else _none_test(test)
+
+
+def _membership_test(test: ast.expr) -> tuple[str | None, bool] | None:
+    """`name not in self.tables` (body runs only when the entry is missing) and `name in
+    self.tables`, also negated with `not`: a cache of state by key, filled on the first trace that
+    asks for the key (measured: a tf.function and a tf.Module with `if "w" not in cache: cache["w"] =
+    tf.Variable(...)` work, trained, like the None guard; a key first asked on a later trace
+    raises ValueError there, loudly). The key is the container's."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))):
+        return None
+    container = dotted_path(test.comparators[0])
+    if container is None:
+        return None
+    return container, isinstance(test.ops[0], ast.NotIn) != negated
+
+
 def _guard_tests(test: ast.expr) -> Iterator[tuple[str | None, bool]]:
-    """(key, body-runs-only-when-missing) for `x is None`, `not x`, `not hasattr(o, "x")`, and
-    such tests joined by `and` (every part must hold, so each one guards)."""
+    """(key, body-runs-only-when-missing) for `x is None`, `not x`, `not hasattr(o, "x")`, `k not
+    in self.cache`, and such tests joined by `and` (every part must hold, so each one guards)."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         for value in test.values:
-            key, missing = _none_test(value)
+            key, missing = _guard_test(value)
             if missing:
                 yield key, True
         return
-    yield _none_test(test)
+    yield _guard_test(test)
 
 
 def _lifted(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
@@ -405,9 +427,10 @@ class StateCreatedInTracedCode(Rule):
         function, or a function called from one.
 
         Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
-        `if not self.built:` / `if not hasattr(self, "v"):` (also spelt as a method that returns
+        `if not self.built:` / `if not hasattr(self, "v"):` / `if name not in self.tables:` (a cache
+        by key, filled on the first trace that asks for the key) (also spelt as a method that returns
         such a test, `if self._needs_init():`), or after an early
-        `if self.v is not None: return ...`, also when the guarded code calls a helper that creates the
+        `if self.v is not None: return ...` / `if name in self.tables: return ...`, also when the guarded code calls a helper that creates the
         variable; creation under `with tf.init_scope():`, which lifts it out of the function's graph on
         purpose: called inside a TF1 graph, as TensorFlow Federated's `tf_computation` calls its
         functions, it works (measured), and in an eager `tf.function` it raises on the first call,

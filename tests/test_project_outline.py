@@ -136,7 +136,7 @@ def _portable(answer):
     """An answer without the tree nodes it points at (each project parses its own tree)."""
     if isinstance(answer, frozenset):
         return sorted(
-            (v.kind.name, v.api or "", str(v.dtype), str(v.trainable), type(v.origin).__name__, getattr(v.origin, "lineno", 0))
+            (v.kind.name, v.api or "", str(v.trainable), type(v.origin).__name__, getattr(v.origin, "lineno", 0))
             for v in answer
         )
     if isinstance(answer, project_module.ClassFacts):

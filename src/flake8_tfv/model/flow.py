@@ -68,31 +68,6 @@ def merge(*states: Optional[State]) -> Optional[State]:
     return merged
 
 
-def _dtype_of(call: ast.Call) -> str | None:
-    """The dtype a variable factory call gives, when it can be read off the call."""
-    for kw in call.keywords:
-        if kw.arg == "dtype":
-            text = ast.unparse(kw.value).lower()
-            for family in ("bool", "int", "float", "complex", "half", "double", "string"):
-                if family in text:
-                    return {"half": "float", "double": "float"}.get(family, family)
-            return None
-    init = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("initial_value", "value")), None)
-    if isinstance(init, ast.Constant):
-        if isinstance(init.value, bool):
-            return "bool"
-        if isinstance(init.value, int):
-            return "int"
-        if isinstance(init.value, float):
-            return "float"
-    if isinstance(init, ast.UnaryOp) and isinstance(init.operand, ast.Constant):
-        if type(init.operand.value) is int:
-            return "int"
-        if type(init.operand.value) is float:
-            return "float"
-    return None
-
-
 def _trainable_of(call: ast.Call) -> bool | None:
     for kw in call.keywords:
         if kw.arg == "trainable":
@@ -665,7 +640,7 @@ class ScopeFlow:
         qualname = self.model.qualified_name(func)
         if qualname is not None:
             if qualname in self.model.variable_factories:
-                return Value(Kind.VARIABLE, origin=node, api=qualname, dtype=_dtype_of(node), trainable=_trainable_of(node))
+                return Value(Kind.VARIABLE, origin=node, api=qualname, trainable=_trainable_of(node))
             kind = api.classify_call(qualname)
             if kind is not Kind.UNKNOWN:
                 return Value(kind, origin=node, api=qualname)
@@ -676,7 +651,7 @@ class ScopeFlow:
             method = func.attr
             receiver = self._values.get(id(func.value), frozenset())
             if method in api.VARIABLE_METHODS:
-                return Value(Kind.VARIABLE, origin=node, api=method, dtype=_dtype_of(node), trainable=_trainable_of(node))
+                return Value(Kind.VARIABLE, origin=node, api=method, trainable=_trainable_of(node))
             receiver_kinds = {v.kind for v in receiver}
             if receiver_kinds & {Kind.VARIABLE, Kind.SLICE, Kind.ASSIGN_RESULT}:
                 if method in api.UPDATE_METHODS:

@@ -40,8 +40,7 @@ class Value:
     origin: ast.AST | None = None
     # The qualified name of the callable that made it (`tensorflow.Variable`, `add_weight`).
     api: str | None = None
-    # Facts read off the creating call: dtype ("int32", "float", None when not known), trainable.
-    dtype: str | None = None
+    # Read off the creating call: `trainable=` (True when not given, None when not a constant).
     trainable: bool | None = None
 
     @property

@@ -356,14 +356,6 @@ class Project:
             found = self._module_files[name] = self._find_module_file(name)
             return found
 
-    def has_module(self, name: str) -> bool:
-        """Whether the project has a module of that name; a missing one is noted, so that a cached
-        answer that relied on its absence is asked again once it appears."""
-        if self.module_file(name) is not None:
-            return True
-        self._note(Dependencies(missing={name}))
-        return False
-
     def _find_module_file(self, name: str) -> Path | None:
         if is_tf_module(name):
             return None  # TensorFlow's names mean what the API tables say, whoever's sources they are

@@ -32,12 +32,6 @@ class Binding:
         return "." in self.key
 
     @property
-    def creates_variable(self) -> bool:
-        """The binding stores a variable made right here (`v = tf.Variable(...)`), not an alias."""
-        value = getattr(self.stmt, "value", None)
-        return any(v.kind is Kind.VARIABLE and v.origin is value for v in self.values)
-
-    @property
     def holds_variable(self) -> bool:
         return any(v.kind is Kind.VARIABLE for v in self.values)
 

@@ -702,7 +702,3 @@ class SemanticModel:
 
     def is_keras_class(self, class_node: ast.ClassDef) -> bool:
         return bool(self.class_bases(class_node) & api.KERAS_BASES)
-
-    def is_stateful_class(self, class_node: ast.ClassDef) -> bool:
-        """Keras layers and models, `tf.Module`, `snt.Module`: classes whose attributes are tracked state."""
-        return bool(self.class_bases(class_node) & (api.KERAS_BASES | api.MODULE_BASES))

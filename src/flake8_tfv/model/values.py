@@ -66,10 +66,6 @@ def kinds(values: ValueSet) -> set[Kind]:
     return {v.kind for v in values}
 
 
-def may_be(values: ValueSet, kind: Kind) -> bool:
-    return any(v.kind is kind for v in values)
-
-
 def only(values: ValueSet, allowed: frozenset[Kind] | set[Kind]) -> bool:
     """True when every way the value can be is among `allowed` (and there is at least one)."""
     return bool(values) and all(v.kind in allowed for v in values)

@@ -14,9 +14,6 @@ from ..model.values import Kind
 from .base import Rule
 from .traced import tensorflow_alias
 
-RETRACING_WARNING = (
-    "WARNING:tensorflow:5 out of the last 5 calls to <function ...> triggered tf.function retracing"
-)
 _PYTHON = frozenset({Kind.PYTHON})
 _COLLECTING_METHODS = frozenset({"append", "add", "insert", "setdefault", "extend", "update"})
 

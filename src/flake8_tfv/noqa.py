@@ -66,14 +66,14 @@ class NoqaMap:
         return False
 
 
-def without_suppressed(diagnostics: Iterable[Diagnostic], text: str, lines: list[str] | None = None) -> list[Diagnostic]:
-    """The findings no `# noqa` comment silences; `lines` (split_lines of `text`) are split here
-    when not given, and only when there is a finding and a noqa comment to read them for (issue
-    6: splitting every checked file into lines cost `tfv check` half a second on the corpus)."""
+def without_suppressed(diagnostics: Iterable[Diagnostic], text: str) -> list[Diagnostic]:
+    """The findings no `# noqa` comment silences. The text is split into lines only when there is a
+    finding and a noqa comment to read them for (issue 6: splitting every checked file cost `tfv
+    check` half a second on the corpus)."""
     diagnostics = list(diagnostics)
     if not diagnostics or "noqa" not in text.lower():
         return diagnostics
-    noqa = NoqaMap(text, lines if lines is not None else split_lines(text))
+    noqa = NoqaMap(text, split_lines(text))
     return [d for d in diagnostics if not noqa.suppresses(d.line, d.code)]
 
 

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 _READING_BUILTINS = frozenset(
     {"print", "len", "str", "repr", "float", "int", "bool", "format", "isinstance", "type", "id", "hash", "abs", "round"}
 )
+# Tape methods that differentiate what they are given.
+DIFFERENTIATING_METHODS = frozenset({"gradient", "jacobian", "batch_jacobian"})
 # Calls that take variables to differentiate or update them.
-_VARIABLE_CONSUMERS = frozenset({"gradient", "jacobian", "batch_jacobian", "apply_gradients", "minimize", "watch"})
+_VARIABLE_CONSUMERS = DIFFERENTIATING_METHODS | frozenset({"apply_gradients", "minimize", "watch"})
 _VARIABLE_ONLY_ATTRIBUTES = api.UPDATE_METHODS | frozenset({"trainable", "read_value", "handle", "initializer"})
 
 

@@ -11,7 +11,7 @@ from ..model.flow import dotted_path
 from ..model.needs import VARIABLES
 from ..model.scopes import Binding, reads_loop_item
 from ..model.semantic import INIT_METHODS
-from ..model.usage import escapes, in_assertion, used_as_variable
+from ..model.usage import DIFFERENTIATING_METHODS, escapes, in_assertion, used_as_variable
 from ..model.values import Kind, Value, only
 from .base import Rule
 
@@ -604,9 +604,9 @@ class VariableOverwritten(_RebindingRule):
         if binding is not None:
             uses = self.model.uses_of(binding)
             # A value handed to `tape.watch` is differentiated as the tensor it is, on purpose.
-            watched = any(_tape_call(self.model, use, ("watch",)) for use in uses)
+            watched = any(_tape_call(self.model, use, _WATCH) for use in uses)
             for use in uses:
-                if watched and _tape_call(self.model, use, _DIFFERENTIATING):
+                if watched and _tape_call(self.model, use, DIFFERENTIATING_METHODS):
                     continue
                 if used_as_variable(self.model, use):
                     return f"but is used as a variable on line {use.lineno}"
@@ -628,10 +628,10 @@ def _runtime_error(op: ast.operator) -> str:
     return f"\"RuntimeError: `{operand} {OPERATOR_SYMBOLS[type(op)]}= value` with `tf.Variable`s is not supported\""
 
 
-_DIFFERENTIATING = ("gradient", "jacobian", "batch_jacobian")
+_WATCH = frozenset({"watch"})
 
 
-def _tape_call(model, node: ast.AST, methods: tuple[str, ...]) -> bool:
+def _tape_call(model, node: ast.AST, methods: frozenset[str]) -> bool:
     """The load is an argument of `<tape>.<method>(...)`, directly or inside a list or tuple."""
     parent = model.parent(node)
     while isinstance(parent, (ast.List, ast.Tuple)):

@@ -338,10 +338,9 @@ class TraceTimeSideEffect(Rule):
     def prints_python_values(self, call: ast.Call) -> bool:
         """Every value printed is known to be a Python value (`print(f"size {2 ** i}")` in a Python
         loop), none a tensor: what prints is right, only not on every call."""
-        values = [n for arg in call.args for n in ast.walk(arg) if isinstance(n, (ast.Name, ast.Attribute, ast.Call))]
-        return bool(values) and all(
-            self.model.values_of(n) and {v.kind for v in self.model.values_of(n)} <= {Kind.PYTHON} for n in values
-        )
+        nodes = (n for arg in call.args for n in ast.walk(arg) if isinstance(n, (ast.Name, ast.Attribute, ast.Call)))
+        values = [self.model.values_of(n) for n in nodes]
+        return bool(values) and all(found and {v.kind for v in found} <= {Kind.PYTHON} for found in values)
 
     def store_effect(self, stmt: ast.stmt, where: str, func: ast.AST) -> Diagnostic | None:
         model = self.model

@@ -639,22 +639,76 @@ def _tape_call(model, node: ast.AST, methods: frozenset[str]) -> bool:
     return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in methods
 
 
-def _named_apart(made: ast.expr, old: list[Value]) -> bool:
+def _discarded(target: ast.expr) -> bool:
+    """`_ = layer.add_weight(...)`: the variable is made for its side effects (a store, a
+    collection), and the name says nothing will read it, let alone update it."""
+    return isinstance(target, ast.Name) and target.id.strip("_") == ""
+
+
+def _named_apart(model, made: ast.expr, old: list[Value]) -> bool:
     """The new variable and every one it replaces are given different names as literals
-    (`variable(name="W1", ...)`, then `variable(name="W2", ...)`): distinct variables, not an update."""
-    new_name = _literal_name(made)
+    (`variable(name="W1", ...)`, then `variable(name="W2", ...)`; `get_variable("g")`, then
+    `get_variable("g2")`; the same `get_variable("kernel")` under `variable_scope("dense_one")`,
+    then under `variable_scope("dense_two")`): distinct variables, not an update."""
+    new_name = _literal_name(model, made)
     if new_name is None or not old:
         return False
-    return all((name := _literal_name(v.origin)) is not None and name != new_name for v in old)
+    return all((name := _literal_name(model, v.origin)) is not None and name != new_name for v in old)
 
 
-def _literal_name(call: ast.AST) -> str | None:
+# Factories and layer methods whose first parameter is the variable's name (tf_keras's
+# `add_weight(name, shape, ...)`; Keras 3's takes the shape first, which a string cannot be).
+_NAME_FIRST = frozenset({"get_variable", "get_local_variable", "add_weight", "add_variable"})
+
+
+def _literal_name(model, call: ast.AST) -> str | None:
+    """The variable's name as the call spells it, under the literal names of the
+    `variable_scope`s around it; None when it is not a literal."""
     if not isinstance(call, ast.Call):
         return None
+    name = None
     for keyword in call.keywords:
-        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
-            return keyword.value.value
-    return None
+        if keyword.arg == "name":
+            name = _string(keyword.value)
+            break
+    else:
+        func = call.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if callee in _NAME_FIRST and call.args:
+            name = _string(call.args[0])
+    if name is None:
+        return None
+    scopes = _variable_scopes(model, call)
+    return None if scopes is None else "/".join([*scopes, name])
+
+
+def _variable_scopes(model, node: ast.AST) -> list[str] | None:
+    """The literal names of the `with ...variable_scope(name):` blocks around `node`, outermost
+    first; None when one of them is not a literal."""
+    found: list[str] = []
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            break
+        if not isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            continue
+        for item in reversed(ancestor.items):
+            scope = item.context_expr
+            func = scope.func if isinstance(scope, ast.Call) else None
+            name_of = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name_of != "variable_scope":
+                continue
+            argument = scope.args[0] if scope.args else next(
+                (k.value for k in scope.keywords if k.arg == "name_or_scope"), None
+            )
+            name = _string(argument) if argument is not None else None
+            if name is None:
+                return None
+            found.append(name)
+    return found[::-1]
+
+
+def _string(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 class VariableRecreated(_RebindingRule):
@@ -671,7 +725,9 @@ class VariableRecreated(_RebindingRule):
         tuple of new variables (`[tf.Variable(0.0) for _ in range(n)]`), whose slot held a variable.
 
         Not reported: a new variable given another name as a literal than the one it replaces
-        (`name="W1"`, then `name="W2"`: a second variable on purpose); the lazy pattern
+        (`name="W1"`, then `name="W2"`, or `get_variable("g")`, then `get_variable("g2")`; the same
+        name under differently named `variable_scope`s counts as another: a second variable on
+        purpose); one bound to `_`, which says nothing will read it; the lazy pattern
         `if self.v is None: self.v = tf.Variable(...)`, a loop that
         creates a fresh variable per item and hands each one on (`variables.append(v)`) or makes
         variables from its item (`for size in sizes: w = tf.Variable(tf.zeros([size, depth]))`, as
@@ -716,12 +772,12 @@ class VariableRecreated(_RebindingRule):
     def check(self) -> Iterator[Diagnostic]:
         for stmt, target, key in self.assignments():
             rhs = stmt.value
-            if not self.model.variables_made_by(rhs):
+            if not self.model.variables_made_by(rhs) or _discarded(target):
                 continue
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
             if not owners or not self.is_update(stmt, target, key, owners):
                 continue
-            if _named_apart(rhs, [v for b in owners for v in b.owned_variables()]):
+            if _named_apart(self.model, rhs, [v for b in owners for v in b.owned_variables()]):
                 continue  # `name="W1"`, then `name="W2"`: another variable on purpose
             where = created_line(self.owned_variables(owners))
             message = (

@@ -26,6 +26,7 @@ _DIFFERENTIATING_METHODS = frozenset({"gradient", "jacobian", "batch_jacobian"})
 _STATELESS_TF1 = frozenset(
     {"tensorflow.compat.v1.train.GradientDescentOptimizer", "tensorflow.train.GradientDescentOptimizer"}
 )
+_GRAPH_CLASSES = frozenset({"tensorflow.Graph", "tensorflow.compat.v1.Graph"})
 _TF1_OPTIMIZER_MODULES = ("tensorflow.compat.v1.train.", "tensorflow.train.")
 
 
@@ -67,8 +68,10 @@ class OptimizerInLoop(_TrainingRule):
         an optimizer built once before the loop, one built per epoch or per trial that
         then serves an inner loop of steps, one per group of variables in a loop over the groups
         that is inside no other loop (`for variables, loss in parts: opt.minimize(loss,
-        var_list=variables)`: each optimizer has its own variables to keep state for), and lazy
-        creation guarded by `if opt is None:`.
+        var_list=variables)`: each optimizer has its own variables to keep state for), one made under
+        `with tf.Graph().as_default():` inside the loop (TF1 code that runs a whole training per
+        iteration, each in a new graph with new variables), and lazy creation guarded by
+        `if opt is None:`.
     """
     why = """
         An optimizer keeps state between steps: Adam's moments, momentum, the `iterations` counter. A new
@@ -139,7 +142,7 @@ class OptimizerInLoop(_TrainingRule):
             if found is None:
                 continue
             loop, use = found
-            if self.variables_of_the_iteration(use, loop, qualname):
+            if self.variables_of_the_iteration(use, loop, qualname) or self.in_new_graph(call, loop):
                 continue
             state = (
                 "plain SGD keeps no state, so the steps are unchanged, but every step builds new optimizer "
@@ -214,6 +217,33 @@ class OptimizerInLoop(_TrainingRule):
                 if use_loops and use_loops[0] is loop:
                     return loop, step
         return None
+
+    def in_new_graph(self, call: ast.Call, loop: ast.AST) -> bool:
+        """Made under `with tf.Graph().as_default():` inside the loop (TF1 code that runs a whole
+        training per iteration, each in a graph of its own): the variables it trains are new in
+        every graph, and an optimizer of an earlier graph could not serve them."""
+        for ancestor in self.model.ancestors(call):
+            if ancestor is loop:
+                return False
+            if isinstance(ancestor, ast.With) and any(self.new_graph(item.context_expr, loop) for item in ancestor.items):
+                return True
+        return False
+
+    def new_graph(self, expr: ast.expr, loop: ast.AST) -> bool:
+        """`tf.Graph().as_default()`, or `g.as_default()` where the loop binds `g = tf.Graph()`."""
+        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default"):
+            return False
+        graph = expr.func.value
+        if isinstance(graph, ast.Name):
+            bindings = self.model.reaching(graph)
+            return bool(bindings) and all(
+                isinstance(b.stmt, ast.Assign) and self._makes_graph(b.stmt.value) and loop in self.model.enclosing_loops(b.stmt)
+                for b in bindings
+            )
+        return self._makes_graph(graph)
+
+    def _makes_graph(self, expr: ast.AST) -> bool:
+        return isinstance(expr, ast.Call) and self.model.qualified_name(expr.func) in _GRAPH_CLASSES
 
     def variables_of_the_iteration(self, use: ast.Call, loop: ast.AST, qualname: str) -> bool:
         """The training call is given variables picked by the loop's own target (`for vs, loss in

@@ -642,6 +642,21 @@ class SemanticModel:
                 return ancestor
         return None
 
+    def running_function(self, node: ast.AST) -> ast.AST | None:
+        """The function whose call runs the code at `node`: as enclosing_function, except that a
+        def's decorators, default values and annotations run where the def statement does (`def
+        step(x, opt=tf.optimizers.Adam()):` makes one optimizer, when the module is loaded)."""
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, ast.Lambda):
+                if child is ancestor.body:
+                    return ancestor
+            elif isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if any(child is stmt for stmt in ancestor.body):
+                    return ancestor
+            child = ancestor
+        return None
+
     def enclosing_loops(self, node: ast.AST) -> list[ast.AST]:
         """Loops around a node, innermost first, up to the function that contains it."""
         loops = []
@@ -660,7 +675,7 @@ class SemanticModel:
 
     def trace_reason(self, node: ast.AST) -> TraceReason | None:
         """Why the code at `node` is traced, or None when it runs eagerly as far as we know."""
-        func = node if isinstance(node, FUNCTION_NODES) else self.enclosing_function(node)
+        func = node if isinstance(node, FUNCTION_NODES) else self.running_function(node)
         inner = node
         while func is not None:
             if id(func) in self.eager_functions:

@@ -62,7 +62,8 @@ class OptimizerInLoop(_TrainingRule):
 
         - inside a loop whose body trains with it (`opt.apply_gradients(...)` or `opt.minimize(...)` in
           the same loop, with no inner loop in between), so every step gets a new optimizer; or
-        - inside traced code (`@tf.function`, a Keras `train_step`, functions they call).
+        - inside traced code (`@tf.function`, a Keras `train_step`, functions they call); a traced
+          def's default values are not in it, they run once, where the def statement runs.
 
         Not reported: TF1's `GradientDescentOptimizer`, which keeps no state and makes no variables;
         an optimizer built once before the loop, one built per epoch or per trial that

@@ -29,8 +29,9 @@ from ..text import SourceText
 
 _EMPTY: frozenset = frozenset()
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
+# A test case's `setUp` runs before each test, on a new instance: it sets a test's state up too.
 INIT_METHODS = frozenset(
-    {"__init__", "build", "_build", "setup", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
+    {"__init__", "build", "_build", "setup", "setUp", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
 )
 
 

@@ -69,6 +69,18 @@ def _made_text(model: SemanticModel, node: ast.AST) -> bool:
     )
 
 
+def _in_handler(model, node: ast.AST, func: ast.AST) -> bool:
+    """`node` is in an `except` block of the traced function: in traced code such a block runs
+    only when tracing itself raised (measured: a failing op of the graph raises from the call, past
+    the function's own `try`, while a `TypeError` of a Python call is caught once per trace)."""
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler):
+            return True
+    return False
+
+
 def _says_tracing(call: ast.Call) -> bool:
     """The text `print` writes says it reports tracing: `print("Tracing with", x)`,
     `print(f"traced {x}")`, `print("Tracing with {}".format(n))` (TensorFlow's tf.function guide)."""
@@ -248,7 +260,10 @@ class TraceTimeSideEffect(Rule):
         Names that say they count traces by one of their words (`trace_count += 1`,
         `tracing_log.append(...)`, `numRetraces += 1`; not `extracted += 1`) and `print`
         whose text says it reports tracing (`print("Tracing with", x)`, as TensorFlow's tf.function
-        guide does) are deliberate and not reported, nor is a counter that the file reads only to make text of it
+        guide does) are deliberate and not reported, nor is `print` in an `except` block (in traced code
+        it runs only when tracing itself raised, so it reports that failure when it happens; a failing op
+        of the graph raises from the call instead, past the function's `try`), nor is a counter that the
+        file reads only to make text of it
         (`self._call_id += 1` then `name=f"enqueue_{self._call_id}"`): it gives the ops each trace
         builds a unique name. A context stack that a `with` in traced code pushes in its context manager's
         `__enter__` (reached from this file only through `__enter__` methods) and pops again in the
@@ -312,6 +327,8 @@ class TraceTimeSideEffect(Rule):
                 return None
             if _says_tracing(call):
                 return None  # `print("Tracing with", x)`: reports each trace on purpose
+            if _in_handler(model, call, traced):
+                return None  # reports a failure of the trace itself, when it happens
             if self.prints_python_values(call):
                 printed = "it prints the Python values of that trace"
             else:

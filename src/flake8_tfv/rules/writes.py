@@ -663,6 +663,32 @@ class DiscardedPureOp(_WriteRule):
         return name not in _NOT_AN_UPDATE and not name.startswith(_NOT_AN_UPDATE_PREFIXES)
 
 
+_CATCHING_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def _tried_for_attribute_error(model, node: ast.AST) -> bool:
+    """`node` is in the body of a `try` (in its own function) one of whose handlers catches an
+    `AttributeError`: the code expects the name to be missing in some TensorFlow version."""
+    child = node
+    for ancestor in model.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.Try) and any(child is stmt for stmt in ancestor.body):
+            for handler in ancestor.handlers:
+                caught = handler.type
+                names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+                if caught is None or any(_exception_name(n) in _CATCHING_ATTRIBUTE_ERROR for n in names):
+                    return True
+        child = ancestor
+    return False
+
+
+def _exception_name(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
 class RemovedAssignFunction(_WriteRule):
     code = "TFV205"
     needs = frozenset({UPDATES})
@@ -672,6 +698,10 @@ class RemovedAssignFunction(_WriteRule):
         Finds calls of `tf.assign`, `tf.assign_add`, `tf.assign_sub`, `tf.scatter_update`,
         `tf.scatter_nd_update`, `tf.scatter_add` and the other TF1 scatter functions, and their legacy
         spellings `tf.compat.v1.assign(...)` and so on.
+
+        Not reported: a removed `tf.` spelling called in the body of a `try` that catches
+        `AttributeError` (or `Exception`, or everything): the code is ready for TensorFlow 2 not having
+        it (`try: tf.assign_add(step, 1) except AttributeError: tf.compat.v1.assign_add(step, 1)`).
     """
     why = """
         TensorFlow 2 removed these functions from `tf`: `tf.assign(v, x)` raises
@@ -711,6 +741,8 @@ class RemovedAssignFunction(_WriteRule):
             if not api.is_tf1_update_function(qualname):
                 continue
             function = api.tf_function_name(qualname)
+            if not qualname.startswith("tensorflow.compat.v1.") and _tried_for_attribute_error(self.model, call):
+                continue  # `try: tf.assign_add(...) except AttributeError: ...`: a shim for both versions
             shown = self.text(call.func)
             fix = self.method_fix(call, function)
             ref = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "ref"), None)

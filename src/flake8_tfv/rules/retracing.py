@@ -215,9 +215,12 @@ class TfFunctionInLoop(Rule):
         functions once), or when each iteration wraps a different function taken from the loop
         (`for fn in fns: tf.function(fn)`) or a method of an object the iteration makes (`model =
         make_model(); model.__call__ = tf.function(model.__call__)`), or, in a loop over a list or tuple written out in the
-        code (in the loop's header or bound to the name it loops over), one that reads what the iteration picks (`for aug in [AutoContrast, Equalize]: layer
-        = aug(); @tf.function def apply(x): return layer(x)`, as keras-cv's benchmarks time each
-        layer), since each of those needs its own trace anyway. A function that reads the step of a
+        code (in the loop's header or bound to the name it loops over, or the `itertools.product`,
+        `zip` or `enumerate` of such), one that reads what the iteration picks (`for aug in
+        [AutoContrast, Equalize]: layer = aug(); @tf.function def apply(x): return layer(x)`, as
+        keras-cv's benchmarks time each layer) or is called at once with it
+        (`tf.function(test, jit_compile=True)(dtype, dim)`, as horovod's XLA tests run each dtype and
+        rank), since each of those needs its own trace anyway. A function that reads the step of a
         loop over `range(n)` is still reported: the step should be an argument.
     """
     why = """
@@ -268,7 +271,7 @@ class TfFunctionInLoop(Rule):
                     loops = model.enclosing_loops(node)
             if site is None or not loops:
                 continue
-            if self.per_configuration(loops[0], node if site is not node else node.args[0]):
+            if self.per_configuration(loops[0], node if site is not node else node.args[0], node):
                 continue  # a different function for each of a few configurations written out in the loop
             context = model.enclosing_function(node)
             if context is not None and model.trace_reason(context) is not None:
@@ -282,24 +285,39 @@ class TfFunctionInLoop(Rule):
             )
             yield self.diagnostic(site, message)
 
-    def per_configuration(self, loop: ast.AST, function: ast.AST) -> bool:
+    def per_configuration(self, loop: ast.AST, function: ast.AST, made: ast.AST) -> bool:
         """A loop over a list or tuple written out in the code (`for aug in [AutoContrast, Equalize]:`,
-        or over a name bound only to one) whose function reads what the iteration picks: each
-        configuration needs its own trace. A loop over steps (`range(n)`, a dataset) is still
-        reported: there the value read should be an argument."""
+        or over a name bound only to one, or the `itertools.product`, `zip` or `enumerate` of such)
+        whose function reads what the iteration picks, or is called at once with it
+        (`tf.function(test, jit_compile=True)(dtype, dim)`): each configuration needs its own trace.
+        A loop over steps (`range(n)`, a dataset) is still reported: there the value read should be
+        an argument."""
         if not isinstance(loop, (ast.For, ast.AsyncFor)) or not self.written_out(loop.iter):
             return False
-        return reads_loop_item(function, loop)
+        if reads_loop_item(function, loop):
+            return True
+        call = self.model.parent(made)
+        return isinstance(call, ast.Call) and call.func is made and any(
+            reads_loop_item(arg, loop) for arg in [*call.args, *(k.value for k in call.keywords)]
+        )
 
     def written_out(self, expr: ast.expr) -> bool:
         if isinstance(expr, (ast.List, ast.Tuple)):
             return True
+        if isinstance(expr, ast.Call) and expr.args and not expr.keywords and self.combines(expr.func):
+            return all(self.written_out(arg) for arg in expr.args)
         if not isinstance(expr, ast.Name):
             return False
         bindings = self.model.reaching(expr)
         return bool(bindings) and all(
             isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, (ast.List, ast.Tuple)) for b in bindings
         )
+
+    def combines(self, func: ast.expr) -> bool:
+        """`itertools.product`, `zip` or `enumerate`: the combinations of lists written out are too."""
+        if isinstance(func, ast.Name) and func.id in ("zip", "enumerate") and not self.model.reaching(func):
+            return True
+        return self.model.qualified_name(func) == "itertools.product"
 
     def applies_tf_function(self, call: ast.Call) -> bool:
         return applies_tf_function(self.model, call)

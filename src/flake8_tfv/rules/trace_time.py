@@ -529,6 +529,33 @@ def python_randomness(qualname: str | None) -> str | None:
     return None
 
 
+def _seeded_before(model, draw: ast.Call, func: ast.AST, module: str) -> bool:
+    """A statement of the function's own body, before the one that draws, seeds the same generator
+    with a constant (`np.random.seed(1234)`, then `np.random.uniform()`): the draw gives the same
+    number on every run of the code, traced or not."""
+    statement = draw
+    for ancestor in model.ancestors(draw):
+        if ancestor is func:
+            break
+        statement = ancestor
+    body = getattr(func, "body", None)
+    if not isinstance(body, list) or not any(statement is stmt for stmt in body):
+        return False
+    for stmt in body:
+        if stmt is statement:
+            return False
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if (
+            isinstance(call, ast.Call)
+            and model.qualified_name(call.func) == f"{module}.seed"
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value is not None
+        ):
+            return True
+    return False
+
+
 class TraceTimeRandomness(Rule):
     code = "TFV305"
     needs = frozenset({TRACED})
@@ -542,7 +569,10 @@ class TraceTimeRandomness(Rule):
         code (`@tf.function`, Keras `call`/`train_step`, `Dataset.map` functions, and what they call).
 
         Precision decisions: seeding and generator construction (`np.random.seed`,
-        `np.random.default_rng`, `random.Random`) are not draws and are not reported; code passed to
+        `np.random.default_rng`, `random.Random`) are not draws and are not reported, nor is a draw
+        that follows, in the same function body, a seed of its generator with a constant
+        (`np.random.seed(1234)`, then `np.random.uniform()`: the same number on every call, traced or
+        not, as the code asks for); code passed to
         `tf.py_function`/`tf.numpy_function` runs eagerly and is not reported.
     """
     why = """
@@ -587,9 +617,12 @@ class TraceTimeRandomness(Rule):
             for node in own_nodes_of(model, func):
                 if not isinstance(node, ast.Call):
                     continue
-                kind = python_randomness(model.qualified_name(node.func))
+                qualname = model.qualified_name(node.func)
+                kind = python_randomness(qualname)
                 if kind is None or eager_only(model, node, func):
                     continue
+                if kind == "random" and _seeded_before(model, node, func, qualname.rpartition(".")[0]):
+                    continue  # the same number on every call, as the code asks for
                 reason = model.trace_reason(func)
                 per = "every element of the dataset" if reason and reason.origin.how == "dataset" else "every call"
                 shown = self.text(node.func)

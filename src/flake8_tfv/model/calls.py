@@ -28,12 +28,22 @@ class CallGraph:
         self.assigns: list[ast.Assign] = model.nodes_of(ast.Assign)
         self.withs: list[ast.With] = model.nodes_of(ast.With)  # and async with
         self._bound_here: frozenset[str] | None = None
+        self._derived: dict[int, list[ast.ClassDef]] | None = None
 
     # ---- call -> functions ------------------------------------------------------------------
 
     def targets(self, call: ast.Call) -> list[ast.AST]:
         """The functions and methods defined in this file that `call` may run."""
-        return self.function_values(call.func) or self._method_targets(call.func)
+        found = self.function_values(call.func) or self._method_targets(call.func)
+        func = call.func
+        if isinstance(func, ast.Attribute) and self._is_self(func.value):
+            # `self.m()` in a class's method runs a subclass's override on the subclass's instances.
+            for cls in self.instance_classes(func.value):
+                for sub in self._subclasses(cls):
+                    override = self._own_method(sub, func.attr)
+                    if override is not None and override not in found:
+                        found = [*found, override]
+        return found
 
     def entered(self, stmt: ast.With | ast.AsyncWith) -> list[ast.AST]:
         """The `__enter__` and `__exit__` methods (`__aenter__`/`__aexit__` for `async with`) of
@@ -124,6 +134,34 @@ class CallGraph:
                         names.add(base.id)
             self._bound_here = frozenset(names)
         return root.id in self._bound_here
+
+    def _is_self(self, expr: ast.AST) -> bool:
+        """`expr` is the first parameter of the method it is read in."""
+        if not isinstance(expr, ast.Name):
+            return False
+        func = self.model.enclosing_function(expr)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(self.model.parent(func), ast.ClassDef):
+            return False
+        params = func.args.posonlyargs + func.args.args
+        return bool(params) and params[0].arg == expr.id and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list
+        )
+
+    def _subclasses(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """Classes of this file that derive from `cls`, through bases in this file."""
+        if self._derived is None:
+            self._derived = {}
+            for klass in self.classes:
+                for base in self.model.class_lineage(klass)[1:]:
+                    self._derived.setdefault(id(base), []).append(klass)
+        return self._derived.get(id(cls), [])
+
+    @staticmethod
+    def _own_method(cls: ast.ClassDef, name: str) -> ast.AST | None:
+        for item in cls.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name:
+                return item
+        return None
 
     def method(self, cls: ast.ClassDef, name: str) -> ast.AST | None:
         """The method `name` that instances of `cls` run, looked up through the bases in this file."""

@@ -164,6 +164,8 @@ class TraceTiming:
             return self._between_traces(stmt, func, reason)
         if any(model.enclosing_function(t) is func for t in self.triggers(reason)):
             return self._between_traces(stmt, func, reason)
+        if self.remakes_after(stmt, func, model.enclosing_function(root)):
+            return False
         sites = self.graph.sites(func)
         if not sites:
             return True  # called from elsewhere (a callback, another module): at any time
@@ -172,6 +174,34 @@ class TraceTiming:
         return any(
             self.may_run_after_trace(model.statement_of(site) or site, reason, depth + 1) for site in sites
         )
+
+    def remakes_after(self, stmt: ast.AST, func: ast.AST, maker: ast.AST | None) -> bool:
+        """`func` calls the function that makes the traced function anew (its maker) after `stmt`,
+        on every path: the write comes before a new function, which traces with what it wrote
+        (`self.nets[p] = Network(); self.steps[p] = self._make_train_step(p)`, OpenSpiel's Deep CFR)."""
+        if maker is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        body = func.body
+        statement = next((s for s in body if s is stmt or any(a is s for a in self.model.ancestors(stmt))), None)
+        if statement is None:
+            return False
+        for later in body[body.index(statement):]:
+            for node in ast.walk(later):
+                if later is statement and getattr(node, "lineno", 0) <= getattr(stmt, "lineno", 0):
+                    continue
+                if isinstance(node, ast.Call) and maker in self.graph.targets(node) and self._always_runs(node, func):
+                    return True
+        return False
+
+    def _always_runs(self, node: ast.AST, func: ast.AST) -> bool:
+        """No branch, loop or handler between `node` and its function's body (a `with` block is fine)."""
+        for ancestor in self.model.ancestors(node):
+            if ancestor is func:
+                return True
+            if isinstance(ancestor, (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.BoolOp,
+                                     ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.comprehension)):
+                return False
+        return False
 
     @staticmethod
     def creates_state(func: ast.AST) -> bool:

@@ -240,12 +240,50 @@ def lazily_guarded(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
             break
         if isinstance(ancestor, ast.If):
             for key, missing in _guard_tests(_predicate_test(model, ancestor.test) or ancestor.test):
-                if key is None or not _nonlocal_key(model, key, func):
+                if key is not None and not _nonlocal_key(model, key, func):
+                    key = _looked_up_in_cache(model, ancestor, key, func)
+                if key is None:
                     continue
                 if contains(ancestor.body if missing else ancestor.orelse, child):
                     return True
         child = ancestor
     return False
+
+
+def _looked_up_in_cache(model: SemanticModel, guard: ast.If, local: str, func: ast.AST) -> str | None:
+    """`counter = self.counters.get(name)` just before `if counter is None:`, whose body stores
+    into `self.counters[...]` (OpenNMT-tf's words counters): a cache by key, as `if name not in
+    self.counters:` is; the cache's key, or None."""
+    parent = model.parent(guard)
+    block = next(
+        (stmts for field in ("body", "orelse", "finalbody")
+         if isinstance(stmts := getattr(parent, field, None), list) and any(s is guard for s in stmts)),
+        None,
+    )
+    if block is None:
+        return None
+    index = next(i for i, s in enumerate(block) if s is guard)
+    previous = block[index - 1] if index else None
+    if not (
+        isinstance(previous, ast.Assign)
+        and len(previous.targets) == 1
+        and isinstance(previous.targets[0], ast.Name)
+        and previous.targets[0].id == local
+        and isinstance(previous.value, ast.Call)
+        and isinstance(previous.value.func, ast.Attribute)
+        and previous.value.func.attr == "get"
+    ):
+        return None
+    container = dotted_path(previous.value.func.value)
+    if container is None or not _nonlocal_key(model, container, func):
+        return None
+    stored = any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Subscript) and dotted_path(t.value) == container for t in node.targets)
+        for stmt in guard.body
+        for node in ast.walk(stmt)
+    )
+    return container if stored else None
 
 
 def _after_early_exit(model: SemanticModel, block: list[ast.stmt], stmt: ast.AST, func: ast.AST) -> bool:
@@ -428,7 +466,8 @@ class StateCreatedInTracedCode(Rule):
 
         Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
         `if not self.built:` / `if not hasattr(self, "v"):` / `if name not in self.tables:` (a cache
-        by key, filled on the first trace that asks for the key) (also spelt as a method that returns
+        by key, filled on the first trace that asks for the key; also `v = self.tables.get(name)`
+        then `if v is None:` with a body that stores into `self.tables[...]`) (also spelt as a method that returns
         such a test, `if self._needs_init():`), or after an early
         `if self.v is not None: return ...` / `if name in self.tables: return ...`, also when the guarded code calls a helper that creates the
         variable; creation under `with tf.init_scope():`, which lifts it out of the function's graph on

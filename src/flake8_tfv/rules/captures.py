@@ -237,8 +237,11 @@ class StaleCapturedValue(Rule):
         Precision decisions: a write is counted only when it can follow a trace and precede a later
         call: module-level writes need a call of the traced function (or `fit`/`predict` for Keras
         code) before them and one after them, or one in a loop around them; writes in `__init__`,
-        `build` and a Keras model's `compile` never count (Keras's `compile` measurably drops the
-        cached traced functions); a write in a function this file never calls (a callback, a setter)
+        `build`, a test case's `setUp` and a Keras model's `compile` never count (Keras's `compile`
+        measurably drops the cached traced functions), nor do those of a method that `build` calls
+        (also a subclass's override of it), nor a write that the same method follows, on every path,
+        with a call of the function that makes the traced function anew (the new function traces
+        with what was written); a write in a function this file never calls (a callback, a setter)
         counts, except in a Keras layer's `adapt` or `set_vocabulary`: Keras's preprocessing contract
         keeps such state constant for the graphs traced before them (re-compile or re-map after a
         change; measured on Keras 3 and tf_keras `StringLookup`, `IntegerLookup`, `TextVectorization`

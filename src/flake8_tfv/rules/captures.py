@@ -238,7 +238,7 @@ class StaleCapturedValue(Rule):
         call: module-level writes need a call of the traced function (or `fit`/`predict` for Keras
         code) before them and one after them, or one in a loop around them; writes in `__init__`,
         `build`, a test case's `setUp` and a Keras model's `compile` never count (Keras's `compile`
-        measurably drops the cached traced functions), nor do those of a method that `build` calls
+        measurably drops the cached traced functions), nor do those of a method that only they call
         (also a subclass's override of it), nor a write that the same method follows, on every path,
         with a call of the function that makes the traced function anew (the new function traces
         with what was written); a write in a function this file never calls (a callback, a setter)

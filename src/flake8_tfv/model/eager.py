@@ -83,11 +83,32 @@ def _known(model: "SemanticModel", expr: ast.AST, depth: int) -> bool | None:
         if isinstance(right, ast.Constant) and right.value is None and _tensorflow_or_none(model, left, depth):
             return isinstance(expr.ops[0], ast.IsNot)  # TensorFlow traces, so it is imported
         return None
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Eq, ast.NotEq)):
+        return _known_backend_test(model, expr, depth)
     if isinstance(expr, ast.Name):
         return _known_name(model, expr, depth)
     if isinstance(expr, ast.Call) and not expr.args and not expr.keywords:
         return _known_call(model, expr, depth)
     return None
+
+
+# What Keras 3 (and tf_keras) answer for the backend in use: "tensorflow" whenever TensorFlow traces.
+_BACKEND_CALLS = frozenset(
+    {"keras.backend.backend", "keras.config.backend", "tensorflow.keras.backend.backend", "tf_keras.backend.backend"}
+)
+
+
+def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -> bool | None:
+    """`keras.backend.backend() == "jax"` (or `!=`, or `keras.config.backend()`): TensorFlow traces
+    only with the TensorFlow backend, so the test is known in traced code (keras-rs keeps its JAX
+    preprocessing under one in a layer's `call`)."""
+    sides = (test.left, test.comparators[0])
+    name = next((s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)), None)
+    call = next((s for s in sides if isinstance(s, ast.Call) and not s.args and not s.keywords), None)
+    if name is None or call is None or tensorflow_name(model, call.func, depth) not in _BACKEND_CALLS:
+        return None
+    same = name == "tensorflow"
+    return same if isinstance(test.ops[0], ast.Eq) else not same
 
 
 def _known_call(model: "SemanticModel", call: ast.Call, depth: int) -> bool | None:

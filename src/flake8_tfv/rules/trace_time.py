@@ -271,7 +271,8 @@ class TraceTimeSideEffect(Rule):
         behind. Logging calls are not reported. Code under `if tf.executing_eagerly():` (also the
         `else` of `if tf.inside_function():`, and a path chosen by a function that returns such a test,
         such as `if not in_tf_function():`) and functions passed to `tf.py_function` run eagerly and are
-        not reported.
+        not reported, nor is code under a test for another Keras backend (`if keras.backend.backend()
+        == "jax":`), which never runs when TensorFlow traces.
     """
     why = """
         Python code in a traced function runs only while TensorFlow traces it; the graph that runs on

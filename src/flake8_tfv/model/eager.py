@@ -83,7 +83,7 @@ def _known(model: "SemanticModel", expr: ast.AST, depth: int) -> bool | None:
         if isinstance(right, ast.Constant) and right.value is None and _tensorflow_or_none(model, left, depth):
             return isinstance(expr.ops[0], ast.IsNot)  # TensorFlow traces, so it is imported
         return None
-    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Eq, ast.NotEq)):
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
         return _known_backend_test(model, expr, depth)
     if isinstance(expr, ast.Name):
         return _known_name(model, expr, depth)
@@ -99,16 +99,32 @@ _BACKEND_CALLS = frozenset(
 
 
 def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -> bool | None:
-    """`keras.backend.backend() == "jax"` (or `!=`, or `keras.config.backend()`): TensorFlow traces
-    only with the TensorFlow backend, so the test is known in traced code (keras-rs keeps its JAX
-    preprocessing under one in a layer's `call`)."""
-    sides = (test.left, test.comparators[0])
-    name = next((s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)), None)
-    call = next((s for s in sides if isinstance(s, ast.Call) and not s.args and not s.keywords), None)
-    if name is None or call is None or tensorflow_name(model, call.func, depth) not in _BACKEND_CALLS:
+    """`keras.backend.backend() == "jax"` (or `!=`, or `in ("jax", "torch")`, or
+    `keras.config.backend()`): TensorFlow traces only with the TensorFlow backend, so the test is
+    known in traced code (keras-rs keeps its JAX preprocessing under one in a layer's `call`)."""
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)):
+        names = _strings(right)
+        call = left
+    else:
+        constant = next((s for s in (left, right) if isinstance(s, ast.Constant) and isinstance(s.value, str)), None)
+        names = [constant.value] if constant is not None else None
+        call = right if constant is left else left
+    if names is None or not (isinstance(call, ast.Call) and not call.args and not call.keywords):
         return None
-    same = name == "tensorflow"
-    return same if isinstance(test.ops[0], ast.Eq) else not same
+    if tensorflow_name(model, call.func, depth) not in _BACKEND_CALLS:
+        return None
+    holds = "tensorflow" in names
+    return holds if isinstance(op, (ast.Eq, ast.In)) else not holds
+
+
+def _strings(node: ast.AST) -> list[str] | None:
+    """The strings of a tuple, list or set written out, or None."""
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return None
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return None
+    return [e.value for e in node.elts]
 
 
 def _known_call(model: "SemanticModel", call: ast.Call, depth: int) -> bool | None:

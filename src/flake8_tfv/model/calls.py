@@ -36,7 +36,7 @@ class CallGraph:
         """The functions and methods defined in this file that `call` may run."""
         found = self.function_values(call.func) or self._method_targets(call.func)
         func = call.func
-        if isinstance(func, ast.Attribute) and self._is_self(func.value):
+        if isinstance(func, ast.Attribute) and self._derived_classes() and self._is_self(func.value):
             # `self.m()` in a class's method runs a subclass's override on the subclass's instances.
             for cls in self.instance_classes(func.value):
                 for sub in self._subclasses(cls):
@@ -147,17 +147,22 @@ class CallGraph:
             isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list
         )
 
-    def _subclasses(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
-        """Classes of this file that derive from `cls`, through bases in this file."""
+    def _derived_classes(self) -> dict[int, list[ast.ClassDef]]:
+        """id(class) -> the classes of this file that derive from it, through bases in this file
+        (empty in most files, which then skip the question of `self`)."""
         if self._derived is None:
             self._derived = {}
             for klass in self.classes:
                 for base in self.model.class_lineage(klass)[1:]:
                     self._derived.setdefault(id(base), []).append(klass)
-        return self._derived.get(id(cls), [])
+        return self._derived
+
+    def _subclasses(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        return self._derived_classes().get(id(cls), [])
 
     @staticmethod
     def _own_method(cls: ast.ClassDef, name: str) -> ast.AST | None:
+        """The method `name` defined in the class's own body."""
         for item in cls.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name:
                 return item
@@ -166,9 +171,9 @@ class CallGraph:
     def method(self, cls: ast.ClassDef, name: str) -> ast.AST | None:
         """The method `name` that instances of `cls` run, looked up through the bases in this file."""
         for klass in self.model.class_lineage(cls):
-            for item in klass.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name:
-                    return item
+            found = self._own_method(klass, name)
+            if found is not None:
+                return found
         return None
 
     # ---- function -> calls ------------------------------------------------------------------

@@ -668,6 +668,11 @@ class SemanticModel:
                 loops.append(ancestor)
         return loops
 
+    def statement_in(self, block: list[ast.stmt], node: ast.AST) -> ast.stmt | None:
+        """The statement of `block` that is `node` or holds it, or None."""
+        held = {id(node), *(id(a) for a in self.ancestors(node))}
+        return next((stmt for stmt in block if id(stmt) in held), None)
+
     def statement_of(self, node: ast.AST) -> ast.stmt | None:
         current: ast.AST | None = node
         while current is not None and not isinstance(current, ast.stmt):

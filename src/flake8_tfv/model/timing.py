@@ -182,7 +182,7 @@ class TraceTiming:
         if maker is None or not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         body = func.body
-        statement = next((s for s in body if s is stmt or any(a is s for a in self.model.ancestors(stmt))), None)
+        statement = self.model.statement_in(body, stmt)
         if statement is None:
             return False
         for later in body[body.index(statement):]:

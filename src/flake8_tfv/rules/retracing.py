@@ -12,7 +12,7 @@ from ..model.timing import TraceTiming
 from ..model.traced import TraceReason, applies_tf_function, function_name, is_tf_function
 from ..model.values import Kind
 from .base import Rule
-from .traced import tensorflow_alias
+from .traced import is_builtin_call, tensorflow_alias
 
 _PYTHON = frozenset({Kind.PYTHON})
 _COLLECTING_METHODS = frozenset({"append", "add", "insert", "setdefault", "extend", "update"})
@@ -304,7 +304,7 @@ class TfFunctionInLoop(Rule):
     def written_out(self, expr: ast.expr) -> bool:
         if isinstance(expr, (ast.List, ast.Tuple)):
             return True
-        if isinstance(expr, ast.Call) and expr.args and not expr.keywords and self.combines(expr.func):
+        if isinstance(expr, ast.Call) and expr.args and not expr.keywords and self.combines(expr):
             return all(self.written_out(arg) for arg in expr.args)
         if not isinstance(expr, ast.Name):
             return False
@@ -313,11 +313,11 @@ class TfFunctionInLoop(Rule):
             isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, (ast.List, ast.Tuple)) for b in bindings
         )
 
-    def combines(self, func: ast.expr) -> bool:
+    def combines(self, call: ast.Call) -> bool:
         """`itertools.product`, `zip` or `enumerate`: the combinations of lists written out are too."""
-        if isinstance(func, ast.Name) and func.id in ("zip", "enumerate") and not self.model.reaching(func):
+        if is_builtin_call(self.model, call, "zip") or is_builtin_call(self.model, call, "enumerate"):
             return True
-        return self.model.qualified_name(func) == "itertools.product"
+        return self.model.qualified_name(call.func) == "itertools.product"
 
     def applies_tf_function(self, call: ast.Call) -> bool:
         return applies_tf_function(self.model, call)

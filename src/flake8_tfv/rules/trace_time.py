@@ -534,13 +534,9 @@ def _seeded_before(model, draw: ast.Call, func: ast.AST, module: str) -> bool:
     """A statement of the function's own body, before the one that draws, seeds the same generator
     with a constant (`np.random.seed(1234)`, then `np.random.uniform()`): the draw gives the same
     number on every run of the code, traced or not."""
-    statement = draw
-    for ancestor in model.ancestors(draw):
-        if ancestor is func:
-            break
-        statement = ancestor
     body = getattr(func, "body", None)
-    if not isinstance(body, list) or not any(statement is stmt for stmt in body):
+    statement = model.statement_in(body, draw) if isinstance(body, list) else None
+    if statement is None:
         return False
     for stmt in body:
         if stmt is statement:

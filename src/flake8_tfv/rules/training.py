@@ -16,12 +16,13 @@ from ..model import api
 from ..model.flow import dotted_path, none_guard
 from ..model.needs import TRAINING, VARIABLES
 from ..model.scopes import Binding, target_names
+from ..model.usage import DIFFERENTIATING_METHODS
 from ..model.values import Kind, Value
 from .base import Rule
 
 _SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 _TRAINING_METHODS = frozenset({"apply_gradients", "minimize"})
-_DIFFERENTIATING_METHODS = frozenset({"gradient", "jacobian", "batch_jacobian"}) | _TRAINING_METHODS
+_DIFFERENTIATING_METHODS = DIFFERENTIATING_METHODS | _TRAINING_METHODS
 # TF1 optimizers without slots: a new one per step, or one made inside tf.function, changes nothing.
 _STATELESS_TF1 = frozenset(
     {"tensorflow.compat.v1.train.GradientDescentOptimizer", "tensorflow.train.GradientDescentOptimizer"}

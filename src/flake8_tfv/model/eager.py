@@ -92,7 +92,9 @@ def _known(model: "SemanticModel", expr: ast.AST, depth: int) -> bool | None:
     return None
 
 
-# What Keras 3 (and tf_keras) answer for the backend in use: "tensorflow" whenever TensorFlow traces.
+# What Keras 3 (and tf_keras) answer for the backend in use: "tensorflow" when Keras or tf.function
+# trace a layer with TensorFlow. Not so in a tf.data map under another backend (the global backend
+# stays), which the pruning here cannot tell apart from the rest of traced code.
 _BACKEND_CALLS = frozenset(
     {"keras.backend.backend", "keras.config.backend", "tensorflow.keras.backend.backend", "tf_keras.backend.backend"}
 )
@@ -100,8 +102,9 @@ _BACKEND_CALLS = frozenset(
 
 def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -> bool | None:
     """`keras.backend.backend() == "jax"` (or `!=`, or `in ("jax", "torch")`, or
-    `keras.config.backend()`): TensorFlow traces only with the TensorFlow backend, so the test is
-    known in traced code (keras-rs keeps its JAX preprocessing under one in a layer's `call`)."""
+    `keras.config.backend()`): Keras traces a layer with TensorFlow only under the TensorFlow
+    backend, so the test is taken as known in traced code (keras-rs keeps its JAX preprocessing under
+    one in a layer's `call`)."""
     op, left, right = test.ops[0], test.left, test.comparators[0]
     if isinstance(op, (ast.In, ast.NotIn)):
         names = _strings(right)

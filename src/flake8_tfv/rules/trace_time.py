@@ -272,7 +272,9 @@ class TraceTimeSideEffect(Rule):
         `else` of `if tf.inside_function():`, and a path chosen by a function that returns such a test,
         such as `if not in_tf_function():`) and functions passed to `tf.py_function` run eagerly and are
         not reported, nor is code under a test for another Keras backend (`if keras.backend.backend()
-        == "jax":`), which never runs when TensorFlow traces.
+        == "jax":`): Keras and `tf.function` trace a layer with TensorFlow under the TensorFlow backend.
+        (A function mapped over a `tf.data` Dataset is traced under any backend, and the analysis does
+        not tell that case apart: such a branch is left out there too.)
     """
     why = """
         Python code in a traced function runs only while TensorFlow traces it; the graph that runs on

@@ -6,7 +6,8 @@ For a module-level (or enclosing-function) write that means a call that traces t
 before it and one after it, or one in a loop around it; a write inside another function counts
 when that function runs at such a point, or, when this file never calls it (a callback, a setter
 called from elsewhere), at any time. Set-up methods (`__init__`, `build`, Keras `compile`, which
-measurably resets Keras's cached train/predict functions) never run after a trace that matters.
+measurably resets Keras's cached train/predict functions, and a Keras layer's shape inference,
+run when the model is built) never run after a trace that matters.
 A Keras layer's `adapt` / `set_vocabulary` is the preprocessing API whose documented contract is
 that traces made before it keep the old state (see `follows_preprocessing_contract`).
 """
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 KERAS_RUNNERS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"})
 # Keras preprocessing methods that set a layer's state for the graphs compiled after them.
 KERAS_STATE_SETTERS = frozenset({"adapt", "set_vocabulary"})
+# A Keras layer's shape inference: Keras 3 runs `compute_output_shape` when a functional model is
+# built on symbolic inputs, tf_keras not even then, and neither during fit/evaluate/predict
+# (measured, TF 2.21): what it stores is set before the traces that read it.
+KERAS_SHAPE_INFERENCE = frozenset({"compute_output_shape", "compute_output_spec", "compute_output_signature"})
 _MAX_CALLER_DEPTH = 4
 
 
@@ -217,13 +222,16 @@ class TraceTiming:
 
     def is_setup(self, func: ast.AST) -> bool:
         """`__init__`, `build` and the like; `compile` of a Keras model, which drops Keras's cached
-        traced functions (measured)."""
+        traced functions (measured); a Keras layer's shape inference, which runs while the model
+        is built (measured, KERAS_SHAPE_INFERENCE)."""
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         if func.name in INIT_METHODS or self.creates_state(func):
             return True
+        if func.name != "compile" and func.name not in KERAS_SHAPE_INFERENCE:
+            return False
         owner = self.model.parent(func)
-        return func.name == "compile" and isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
+        return isinstance(owner, ast.ClassDef) and self.model.is_keras_class(owner)
 
     def follows_preprocessing_contract(self, func: ast.AST) -> bool:
         """`adapt` or `set_vocabulary` of a Keras layer: Keras's preprocessing API, whose state is

@@ -125,17 +125,36 @@ def guard_key(expr: ast.AST) -> str | None:
     return key
 
 
+def _getattr_key(expr: ast.AST) -> str | None:
+    """`getattr(o, "x", None)` (or a default of False or 0) -> "o.x": read as `o.x` is, an absent
+    attribute reading as the falsy default."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "getattr"):
+        return None
+    args = expr.args
+    if len(args) != 3 or expr.keywords or not all(isinstance(a, ast.Constant) for a in args[1:]):
+        return None
+    name, default = args[1].value, args[2].value
+    if not isinstance(name, str) or default not in (None, False, 0):
+        return None
+    base = dotted_path(args[0])
+    return f"{base}.{name}" if base is not None else None
+
+
 def none_guard(test: ast.expr) -> tuple[str | None, bool, bool]:
     """(key, body runs only when key is unset, unset means absent rather than None) for
-    `x is None`, `x is not None`, `not x`, `x`, `hasattr(o, "x")` and their negations: the
-    lazy-creation guards. (None, False, False) for any other test."""
+    `x is None`, `x is not None`, `not x`, `x`, `hasattr(o, "x")`, `getattr(o, "x", None) is None`
+    and their negations: the lazy-creation guards. (None, False, False) for any other test."""
     negated = False
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         negated, test = True, test.operand
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
         comp = test.comparators[0]
         if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
-            return guard_key(test.left), isinstance(test.ops[0], ast.Is) != negated, False
+            left = test.left
+            key = guard_key(left)
+            if key is None and isinstance(left, ast.Call):
+                key = _getattr_key(left) if left.args[2:3] and _is_none(left.args[2]) else None
+            return key, isinstance(test.ops[0], ast.Is) != negated, False
         return None, False, False
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
         args = test.args
@@ -144,8 +163,12 @@ def none_guard(test: ast.expr) -> tuple[str | None, bool, bool]:
             if base is not None:
                 return f"{base}.{args[1].value}", negated, True
         return None, False, False
-    key = guard_key(test)
+    key = guard_key(test) or _getattr_key(test)
     return (key, negated, False) if key is not None else (None, False, False)
+
+
+def _is_none(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 class ScopeFlow:

@@ -465,7 +465,7 @@ class StateCreatedInTracedCode(Rule):
         function, or a function called from one.
 
         Not reported: creation under the lazy guard `if self.v is None:` / `if v is None:` (a global) /
-        `if not self.built:` / `if not hasattr(self, "v"):` / `if name not in self.tables:` (a cache
+        `if not self.built:` / `if not hasattr(self, "v"):` / `if getattr(self, "v", None) is None:` / `if name not in self.tables:` (a cache
         by key, filled on the first trace that asks for the key; also `v = self.tables.get(name)`
         then `if v is None:` with a body that stores into `self.tables[...]`) (also spelt as a method that returns
         such a test, `if self._needs_init():`), or after an early
@@ -542,7 +542,7 @@ class StateCreatedInTracedCode(Rule):
                 made = self.made(node)
                 if made is None:
                     continue
-                if lazily_guarded(model, node, func) or self.only_called_lazily(func) or _lifted(model, node, func):
+                if made_once(model, node, func):
                     continue
                 what, error = made
                 message = (
@@ -622,20 +622,26 @@ class StateCreatedInTracedCode(Rule):
                             return True
         return False
 
-    def only_called_lazily(self, func: ast.AST, depth: int = 0) -> bool:
-        """A helper whose every call from traced code sits under a lazy guard (`if self.v is None:
-        self._create()`), directly or through its callers."""
-        model = self.model
-        sites = traced_call_sites(model, func) if depth <= 4 else None
-        if not sites:
+
+def made_once(model: SemanticModel, node: ast.AST, func: ast.AST) -> bool:
+    """State made at `node` in traced `func` only on the first trace: under a lazy guard there, in a
+    helper that only lazily guarded traced code calls, or lifted out by `tf.init_scope`."""
+    return lazily_guarded(model, node, func) or _only_called_lazily(model, func) or _lifted(model, node, func)
+
+
+def _only_called_lazily(model: SemanticModel, func: ast.AST, depth: int = 0) -> bool:
+    """A helper whose every call from traced code sits under a lazy guard (`if self.v is None:
+    self._create()`), directly or through its callers."""
+    sites = traced_call_sites(model, func) if depth <= 4 else None
+    if not sites:
+        return False
+    for site in sites:
+        caller = model.enclosing_function(site)
+        if caller is None:
             return False
-        for site in sites:
-            caller = model.enclosing_function(site)
-            if caller is None:
-                return False
-            if not (lazily_guarded(model, site, caller) or self.only_called_lazily(caller, depth + 1)):
-                return False
-        return True
+        if not (lazily_guarded(model, site, caller) or _only_called_lazily(model, caller, depth + 1)):
+            return False
+    return True
 
 
 def _runs_once(decorator: ast.AST) -> bool:

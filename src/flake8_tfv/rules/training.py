@@ -19,6 +19,7 @@ from ..model.scopes import Binding, target_names
 from ..model.usage import DIFFERENTIATING_METHODS
 from ..model.values import Kind, Value
 from .base import Rule
+from .traced import made_once
 
 _SINGLETON_ERROR = "ValueError: tf.function only supports singleton tf.Variables created on the first call"
 _TRAINING_METHODS = frozenset({"apply_gradients", "minimize"})
@@ -73,7 +74,9 @@ class OptimizerInLoop(_TrainingRule):
         var_list=variables)`: each optimizer has its own variables to keep state for), one made under
         `with tf.Graph().as_default():` inside the loop (TF1 code that runs a whole training per
         iteration, each in a new graph with new variables), and lazy creation guarded by
-        `if opt is None:`.
+        `if opt is None:`; in traced code, an optimizer made only on the first trace, as TFV303 tells
+        (under `if self.opt is None:`, `if getattr(self, "opt", None) is None:` and the other lazy
+        guards, also in a helper that only such guarded code calls).
     """
     why = """
         An optimizer keeps state between steps: Adam's moments, momentum, the `iterations` counter. A new
@@ -133,6 +136,9 @@ class OptimizerInLoop(_TrainingRule):
                 continue
             reason = self.model.trace_reason(call)
             if reason is not None:
+                func = self.model.enclosing_function(call)
+                if func is not None and made_once(self.model, call, func):
+                    continue  # made on the first trace only, as TFV303 tells
                 yield self.diagnostic(
                     call,
                     f"`{callee}(...)` builds an optimizer inside traced code ({reason.description}): an optimizer "

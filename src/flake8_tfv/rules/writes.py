@@ -683,6 +683,43 @@ def _tried_for_attribute_error(model, node: ast.AST) -> bool:
     return False
 
 
+def _checked_with_hasattr(model, call: ast.Call) -> bool:
+    """`tf.assign(...)` where an `if` (or a conditional expression) around it, in its own function,
+    runs it only when `hasattr(tf, "assign")`: a shim for both TensorFlow versions."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = dotted_path(func.value)
+    child = call
+    for ancestor in model.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, (ast.If, ast.IfExp)):
+            body = ancestor.body if isinstance(ancestor, ast.If) else [ancestor.body]
+            orelse = ancestor.orelse if isinstance(ancestor, ast.If) else [ancestor.orelse]
+            has = _hasattr_test(ancestor.test, owner, func.attr)
+            if has is not None and any(child is stmt for stmt in (body if has else orelse)):
+                return True
+        child = ancestor
+    return False
+
+
+def _hasattr_test(test: ast.expr, owner: str | None, name: str) -> bool | None:
+    """True for `hasattr(<owner>, "<name>")` (also one part of an `and`), False for its negation,
+    None for any other test."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return True if any(_hasattr_test(v, owner, name) is True for v in test.values) else None
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    if negated:
+        test = test.operand
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"):
+        return None
+    args = test.args
+    if len(args) != 2 or not (isinstance(args[1], ast.Constant) and args[1].value == name):
+        return None
+    return (not negated) if owner is not None and dotted_path(args[0]) == owner else None
+
+
 def _exception_name(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -701,7 +738,9 @@ class RemovedAssignFunction(_WriteRule):
 
         Not reported: a removed `tf.` spelling called in the body of a `try` that catches
         `AttributeError` (or `Exception`, or everything): the code is ready for TensorFlow 2 not having
-        it (`try: tf.assign_add(step, 1) except AttributeError: tf.compat.v1.assign_add(step, 1)`).
+        it (`try: tf.assign_add(step, 1) except AttributeError: tf.compat.v1.assign_add(step, 1)`); and
+        one that runs only when `hasattr(tf, "assign_add")` (`if hasattr(tf, "assign"): return
+        tf.assign(ref, value)`, else the method).
     """
     why = """
         TensorFlow 2 removed these functions from `tf`: `tf.assign(v, x)` raises
@@ -741,7 +780,9 @@ class RemovedAssignFunction(_WriteRule):
             if not api.is_tf1_update_function(qualname):
                 continue
             function = api.tf_function_name(qualname)
-            if not qualname.startswith("tensorflow.compat.v1.") and _tried_for_attribute_error(self.model, call):
+            if not qualname.startswith("tensorflow.compat.v1.") and (
+                _tried_for_attribute_error(self.model, call) or _checked_with_hasattr(self.model, call)
+            ):
                 continue  # `try: tf.assign_add(...) except AttributeError: ...`: a shim for both versions
             shown = self.text(call.func)
             fix = self.method_fix(call, function)

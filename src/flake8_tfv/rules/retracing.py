@@ -218,9 +218,10 @@ class TfFunctionInLoop(Rule):
         code (in the loop's header or bound to the name it loops over, or the `itertools.product`,
         `zip` or `enumerate` of such), one that reads what the iteration picks (`for aug in
         [AutoContrast, Equalize]: layer = aug(); @tf.function def apply(x): return layer(x)`, as
-        keras-cv's benchmarks time each layer) or is called at once with it
+        keras-cv's benchmarks time each layer) or is called with it in the loop
         (`tf.function(test, jit_compile=True)(dtype, dim)`, as horovod's XLA tests run each dtype and
-        rank), since each of those needs its own trace anyway. A function that reads the step of a
+        rank; `rq = tf.function(decompositions.rq)` then `rq(matrix, flag)`, as TensorNetwork's tests
+        run each flag), since each of those needs its own trace anyway. A function that reads the step of a
         loop over `range(n)` is still reported: the step should be an argument.
     """
     why = """
@@ -288,18 +289,43 @@ class TfFunctionInLoop(Rule):
     def per_configuration(self, loop: ast.AST, function: ast.AST, made: ast.AST) -> bool:
         """A loop over a list or tuple written out in the code (`for aug in [AutoContrast, Equalize]:`,
         or over a name bound only to one, or the `itertools.product`, `zip` or `enumerate` of such)
-        whose function reads what the iteration picks, or is called at once with it
-        (`tf.function(test, jit_compile=True)(dtype, dim)`): each configuration needs its own trace.
+        whose function reads what the iteration picks, or is called with it in the loop
+        (`tf.function(test, jit_compile=True)(dtype, dim)`, or `rq = tf.function(rq_fn)` then
+        `rq(matrix, flag)`): each configuration needs its own trace.
         A loop over steps (`range(n)`, a dataset) is still reported: there the value read should be
         an argument."""
         if not isinstance(loop, (ast.For, ast.AsyncFor)) or not self.written_out(loop.iter):
             return False
         if reads_loop_item(function, loop):
             return True
-        call = self.model.parent(made)
-        return isinstance(call, ast.Call) and call.func is made and any(
-            reads_loop_item(arg, loop) for arg in [*call.args, *(k.value for k in call.keywords)]
-        )
+        return any(self.passes_loop_item(call, loop) for call in self.calls_in_loop(made, loop))
+
+    def calls_in_loop(self, made: ast.AST, loop: ast.AST) -> list[ast.Call]:
+        """The calls of the function made at `made` in the same loop: `tf.function(f)(...)`, or
+        `g = tf.function(f)` then `g(...)` (a name that holds only this function there)."""
+        parent = self.model.parent(made)
+        if isinstance(parent, ast.Call) and parent.func is made:
+            return [parent]
+        if not (isinstance(parent, ast.Assign) and parent.value is made and len(parent.targets) == 1):
+            return []
+        binding = self.model.binding_of(parent.targets[0])
+        if binding is None:
+            return []
+        calls = []
+        for use in self.model.uses_of(binding):
+            call = self.model.parent(use)
+            if (
+                isinstance(call, ast.Call)
+                and call.func is use
+                and len(self.model.reaching(use)) == 1
+                and any(a is loop for a in self.model.ancestors(call))
+            ):
+                calls.append(call)
+        return calls
+
+    @staticmethod
+    def passes_loop_item(call: ast.Call, loop: ast.AST) -> bool:
+        return any(reads_loop_item(arg, loop) for arg in [*call.args, *(k.value for k in call.keywords)])
 
     def written_out(self, expr: ast.expr) -> bool:
         if isinstance(expr, (ast.List, ast.Tuple)):

@@ -61,6 +61,36 @@ def _few(iterable: ast.AST) -> bool:
     return step != 0 and len(range(start, stop, step)) <= _FEW_VALUES
 
 
+_CONTAINER_DISPLAYS = (ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp)
+
+
+def _arguments_by_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> dict[str, ast.AST]:
+    """Parameter name -> the argument expression a call passes it (positional and by keyword; an
+    empty answer when `*args` or `**kwargs` make the match uncertain). A method called on an object
+    gets `self` implicitly."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return {}
+    positional = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+    if positional and positional[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
+        positional = positional[1:]
+    found = dict(zip(positional, call.args))
+    found.update((k.arg, k.value) for k in call.keywords)
+    return found
+
+
+def _python_container(model, expr: ast.AST) -> bool:
+    """A list, tuple or dict display, or a name every binding of which is one (what it appends later
+    keeps it a list)."""
+    if isinstance(expr, _CONTAINER_DISPLAYS):
+        return True
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = model.reaching(expr)
+    return bool(bindings) and all(
+        isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, _CONTAINER_DISPLAYS) for b in bindings
+    )
+
+
 class PythonNumberRetraces(Rule):
     code = "TFV307"
     needs = frozenset({TRACED})
@@ -78,7 +108,11 @@ class PythonNumberRetraces(Rule):
         `input_signature` is not reported (Python numbers are converted to tensors then: 1 trace); a
         call made from traced code is part of the caller's trace and is not reported; a `bool` flag
         (2 traces at most) and a loop over a handful of literal values (`range(3)`, a list of up to 4
-        numbers: at most 4 traces, once, below TensorFlow's warning at 5) are not reported.
+        numbers: at most 4 traces, once, below TensorFlow's warning at 5) are not reported; nor is a
+        number that the function uses to index a list, tuple or dict the same call passes
+        (`pick(variables, i)` with `variables[i]` inside, as rigl's Hessian computes a row per layer):
+        a tensor there raises `TypeError: list indices must be integers or slices, not SymbolicTensor`
+        (measured), so each index needs its own trace.
     """
     why = """
         Python numbers are part of a `tf.function`'s cache key: every new value is a new trace.
@@ -132,6 +166,8 @@ class PythonNumberRetraces(Rule):
                 for arg in [*call.args, *(k.value for k in call.keywords if k.arg)]:
                     if isinstance(arg, ast.Starred) or not self.varying(arg, loops):
                         continue
+                    if self.indexes_a_python_container(reason.root, call, arg):
+                        continue  # it has to stay a Python int: each value needs its own trace
                     shown = self.text(arg)
                     message = (
                         f"`{name}` is called in a loop with `{shown}`, a Python number that changes every "
@@ -146,6 +182,30 @@ class PythonNumberRetraces(Rule):
                             f"Pass `{tf}.constant({shown})`", self.replace(arg, f"{tf}.constant({shown})"), safe=False
                         )
                     yield self.diagnostic(arg, message, fix)
+
+    def indexes_a_python_container(self, func: ast.AST, call: ast.Call, arg: ast.AST) -> bool:
+        """The function indexes, with the parameter `arg` is passed to, another parameter that this call
+        passes a list, tuple or dict (`variables[layer]`, rigl's Hessian rows): a tensor there raises
+        "TypeError: list indices must be integers or slices, not SymbolicTensor" (measured), so the
+        number must stay a Python int."""
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        arguments = _arguments_by_parameter(func, call)
+        parameter = next((name for name, value in arguments.items() if value is arg), None)
+        if parameter is None:
+            return False
+        for node in ast.walk(func):
+            if not (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.slice, ast.Name)
+                and node.slice.id == parameter
+                and isinstance(node.value, ast.Name)
+            ):
+                continue
+            container = arguments.get(node.value.id)
+            if container is not None and _python_container(self.model, container):
+                return True
+        return False
 
     def varying(self, expr: ast.AST, loops: list[ast.AST], depth: int = 0) -> bool:
         """A Python number whose value differs between iterations of `loops`."""

@@ -92,19 +92,26 @@ def _known(model: "SemanticModel", expr: ast.AST, depth: int) -> bool | None:
     return None
 
 
-# What Keras 3 (and tf_keras) answer for the backend in use: "tensorflow" when Keras or tf.function
-# trace a layer with TensorFlow. Not so in a tf.data map under another backend (the global backend
-# stays), which the pruning here cannot tell apart from the rest of traced code.
+# What Keras 3 (and tf_keras) answer for the backend in use: always the global backend, also while
+# `tf.function` or a `Dataset.map` traces under JAX (measured: "jax" in both). Only Keras's own
+# tracing of a layer or model (fit, evaluate, predict) uses TensorFlow just under the TensorFlow backend.
 _BACKEND_CALLS = frozenset(
     {"keras.backend.backend", "keras.config.backend", "tensorflow.keras.backend.backend", "tf_keras.backend.backend"}
 )
+_KERAS_TRACING = frozenset({"keras", "compile"})
 
 
 def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -> bool | None:
     """`keras.backend.backend() == "jax"` (or `!=`, or `in ("jax", "torch")`, or
     `keras.config.backend()`): Keras traces a layer with TensorFlow only under the TensorFlow
-    backend, so the test is taken as known in traced code (keras-rs keeps its JAX preprocessing under
-    one in a layer's `call`)."""
+    backend, so in code that only Keras's tracing reaches (a layer's `call`, a model's `train_step`,
+    a loss passed to `compile`, and what they call) the test is known (keras-rs keeps its JAX
+    preprocessing under one in a layer's `call`). Code that a `tf.function` or a `Dataset.map` of
+    this file may trace runs under whatever backend is set, and the test stays unknown there."""
+    func = model.running_function(test)
+    kinds = model.trace_root_kinds(func) if func is not None else frozenset()
+    if not kinds or not kinds <= _KERAS_TRACING:
+        return None
     op, left, right = test.ops[0], test.left, test.comparators[0]
     if isinstance(op, (ast.In, ast.NotIn)):
         names = _strings(right)

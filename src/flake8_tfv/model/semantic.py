@@ -19,7 +19,7 @@ from .scopes import FUNCTION_NODES, LOOP_NODES, Binding, Scope, collect_local_na
 from .calls import CallGraph
 from .eager import cannot_run_while_traced
 from .project import names_worth_resolving
-from .traced import TraceReason, find_eager, find_traced
+from .traced import TraceReason, find_eager, find_traced, root_kinds
 from .values import Kind, Value, ValueSet
 from .walk import own_statements, statements_breadth_first
 
@@ -135,6 +135,14 @@ class SemanticModel:
         if self._traced is None:
             self._traced = find_traced(self) if has_traced_roots(self.index) else {}
         return self._traced
+
+    def trace_root_kinds(self, func: ast.AST) -> frozenset[str]:
+        """How the roots of this file that may reach `func` are traced (traced.root_kinds); empty
+        when none does."""
+        kinds = self.shared.get("trace root kinds")
+        if kinds is None:
+            kinds = self.shared["trace root kinds"] = root_kinds(self)
+        return kinds.get(id(func), frozenset())
 
     def retrace(self, external=()) -> None:
         """Traced functions again, with `external` (functions of this module that other modules'

@@ -228,23 +228,17 @@ def _walk_traced(model: "SemanticModel", node: ast.AST, eager: set[int]) -> Iter
                 stack.append(child)
 
 
-def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceReason]] = ()) -> dict[int, TraceReason]:
-    """Traced functions of this file and why; `external`: functions of this module that traced
-    code in other modules calls (found by `external_callers`), traced from there."""
-    traced: dict[int, TraceReason] = {}
-    eager: set[int] = model.eager_functions
+def trace_roots(
+    model: "SemanticModel", functions_off: bool = False, keras_off: bool = False, keras_off_classes: frozenset | set = frozenset()
+) -> Iterator[tuple[ast.AST, str, str, ast.AST | None]]:
+    """(function, how, why, site) for each root of traced code in this file: `@tf.function` and
+    `tf.function(f)`, the methods Keras traces, functions passed to a Dataset's `map` and the like,
+    and functions passed to `compile`."""
     graph = model.call_graph
-    functions_off = _tracing_turned_off(model)
-    keras_off, keras_off_classes = _keras_run_eagerly(model)
-
-    def mark(func: ast.AST, how: str, description: str, site: ast.AST | None = None) -> None:
-        if id(func) not in traced and id(func) not in eager:
-            traced[id(func)] = TraceReason(how, description, func, (function_name(model, func),), site)
-
     for node in graph.functions:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if not functions_off and any(is_tf_function(model, d) for d in node.decorator_list):
-                mark(node, "tf.function", "decorated with @tf.function")
+                yield node, "tf.function", "decorated with @tf.function", None
     if not (functions_off or keras_off):
         for node in graph.classes:
             if id(node) in keras_off_classes or not node.bases:
@@ -254,23 +248,74 @@ def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceR
                 if bases & base_names:
                     for item in node.body:
                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in methods:
-                            mark(item, "keras", "traced by Keras fit/evaluate/predict")
+                            yield item, "keras", "traced by Keras fit/evaluate/predict", None
     for node in graph.calls:
         func = node.func
         if applies_tf_function(model, node):  # tf.function(f), tf.function(jit_compile=True)(f)
             if not functions_off:
                 for target in graph.function_values(node.args[0]):
-                    mark(target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node)
+                    yield target, "tf.function", f"wrapped by tf.function on line {node.lineno}", node
         elif isinstance(func, ast.Attribute) and func.attr in api.DATASET_TRACED_METHODS:
             if any(v.kind is Kind.DATASET for v in model.values_of(func.value)):
                 for arg in _function_arguments(node):
                     for target in graph.function_values(arg):
-                        mark(target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}", node)
+                        yield target, "dataset", f"passed to Dataset.{func.attr} on line {node.lineno}", node
         elif isinstance(func, ast.Attribute) and func.attr == "compile" and not (functions_off or keras_off):
             if _is_compile_receiver(model, node):
                 for arg in _compiled_functions(node):
                     for target in graph.function_values(arg):
-                        mark(target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node)
+                        yield target, "compile", f"passed to `compile` on line {node.lineno}, traced by Keras fit", node
+
+
+def root_kinds(model: "SemanticModel") -> dict[int, frozenset[str]]:
+    """id(function) -> how each root of this file that reaches it is traced ("tf.function",
+    "keras", "dataset", "compile"), following calls through every branch: what code may be traced
+    under, whatever its own conditions say (eager.py asks this of a Keras backend test, which
+    holds only under Keras's own tracing). Functions that only other modules' traced code reaches
+    are not in it."""
+    eager = model.eager_functions
+    graph = model.call_graph
+    found: dict[int, set[str]] = {}
+    for root, how, _, _ in trace_roots(model):
+        if id(root) in eager or how in found.get(id(root), ()):
+            continue
+        found.setdefault(id(root), set()).add(how)
+        todo = [root]
+        while todo:
+            caller = todo.pop()
+            stack = [caller]
+            while stack:
+                node = stack.pop()
+                for child in child_nodes(node):
+                    if not (isinstance(child, FUNCTION_NODES) and id(child) in eager):
+                        stack.append(child)
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    targets = graph.entered(node)
+                elif isinstance(node, ast.Call):
+                    targets = list(graph.targets(node))
+                    for arg in _function_arguments(node):
+                        targets.extend(graph.function_values(arg))
+                else:
+                    continue
+                for target in targets:
+                    if id(target) not in eager and how not in found.get(id(target), ()):
+                        found.setdefault(id(target), set()).add(how)
+                        todo.append(target)
+    return {key: frozenset(hows) for key, hows in found.items()}
+
+
+def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceReason]] = ()) -> dict[int, TraceReason]:
+    """Traced functions of this file and why; `external`: functions of this module that traced
+    code in other modules calls (found by `external_callers`), traced from there."""
+    traced: dict[int, TraceReason] = {}
+    eager: set[int] = model.eager_functions
+    graph = model.call_graph
+    functions_off = _tracing_turned_off(model)
+    keras_off, keras_off_classes = _keras_run_eagerly(model)
+
+    for func, how, description, site in trace_roots(model, functions_off, keras_off, keras_off_classes):
+        if id(func) not in traced and id(func) not in eager:
+            traced[id(func)] = TraceReason(how, description, func, (function_name(model, func),), site)
 
     # Functions of this module that traced code in other project modules calls.
     if not functions_off:

@@ -272,9 +272,10 @@ class TraceTimeSideEffect(Rule):
         `else` of `if tf.inside_function():`, and a path chosen by a function that returns such a test,
         such as `if not in_tf_function():`) and functions passed to `tf.py_function` run eagerly and are
         not reported, nor is code under a test for another Keras backend (`if keras.backend.backend()
-        == "jax":`): Keras and `tf.function` trace a layer with TensorFlow under the TensorFlow backend.
-        (A function mapped over a `tf.data` Dataset is traced under any backend, and the analysis does
-        not tell that case apart: such a branch is left out there too.)
+        == "jax":`) where only Keras's own tracing reaches it (a layer's `call`, a `train_step`, a loss
+        passed to `compile`): Keras traces with TensorFlow only under the TensorFlow backend. Code that a
+        `tf.function` or a `Dataset.map` of the file may trace keeps such a branch: those trace under
+        any backend, and `keras.backend.backend()` answers the global one there (measured: "jax").
     """
     why = """
         Python code in a traced function runs only while TensorFlow traces it; the graph that runs on

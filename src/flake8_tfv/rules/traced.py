@@ -741,9 +741,11 @@ class NumpyInTracedCode(Rule):
         reported. Code under `if tf.executing_eagerly():` (also the `else` of `if tf.inside_function():`,
         and a path chosen by a function that returns such a test, such as `if not in_tf_function():`)
         and functions passed to `tf.py_function` are not reported, nor is code under a test for
-        another Keras backend (`if keras.backend.backend() == "jax":`): Keras and `tf.function` trace a
-        layer with TensorFlow under the TensorFlow backend (a function mapped over a `tf.data` Dataset
-        is traced under any backend, a case the analysis does not tell apart). A NumPy conversion of a value of
+        another Keras backend (`if keras.backend.backend() == "jax":`) where only Keras's own tracing
+        reaches it (a layer's `call`, a `train_step`, a loss passed to `compile`): Keras traces with
+        TensorFlow only under the TensorFlow backend; code that a `tf.function` or a `Dataset.map` of
+        the file may trace keeps such a branch, since `keras.backend.backend()` answers the global
+        backend there (measured: "jax"). A NumPy conversion of a value of
         unknown kind is not reported: a parameter may be a Python number or list (`np.asarray(factor)`
         works while tracing then), so a parameter counts only where an `isinstance(x, tf.Tensor)` test
         holds; nor is one of a tensor captured from eager code (it converts, measured), or of a

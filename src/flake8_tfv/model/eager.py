@@ -108,10 +108,6 @@ def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -
     a loss passed to `compile`, and what they call) the test is known (keras-rs keeps its JAX
     preprocessing under one in a layer's `call`). Code that a `tf.function` or a `Dataset.map` of
     this file may trace runs under whatever backend is set, and the test stays unknown there."""
-    func = model.running_function(test)
-    kinds = model.trace_root_kinds(func) if func is not None else frozenset()
-    if not kinds or not kinds <= _KERAS_TRACING:
-        return None
     op, left, right = test.ops[0], test.left, test.comparators[0]
     if isinstance(op, (ast.In, ast.NotIn)):
         names = _strings(right)
@@ -123,6 +119,10 @@ def _known_backend_test(model: "SemanticModel", test: ast.Compare, depth: int) -
     if names is None or not (isinstance(call, ast.Call) and not call.args and not call.keywords):
         return None
     if tensorflow_name(model, call.func, depth) not in _BACKEND_CALLS:
+        return None
+    func = model.running_function(test)
+    kinds = model.trace_root_kinds(func) if func is not None else frozenset()
+    if not kinds or not kinds <= _KERAS_TRACING:
         return None
     holds = "tensorflow" in names
     return holds if isinstance(op, (ast.Eq, ast.In)) else not holds

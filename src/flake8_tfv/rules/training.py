@@ -619,7 +619,11 @@ class NumpyInTape(_TrainingRule):
         `tape.gradient(target, ...)`, and the target depends on that watched value through nothing else.
 
         Not reported: `.numpy()` for logging (the result does not reach the loss), outside the tape, or
-        a value used as a constant factor while the loss still depends on the variable directly.
+        a value used as a constant factor while the loss still depends on the variable directly; nor,
+        when the gradient is asked for a model's weights (`model.trainable_variables`), a conversion of
+        a local `tf.Variable` that the function never hands on (only its own methods and slices are
+        used), which no model can hold: the weights' gradients do not go through it (MediaPipe's face
+        stylizer feeds such a scratch latent to its decoder as NumPy).
     """
     why = """
         A NumPy value or Python number is outside TensorFlow: the tape cannot record through it. The loss
@@ -681,6 +685,8 @@ class NumpyInTape(_TrainingRule):
                     for conversion, roots in sorted(flow.conversions, key=lambda c: (c[0].lineno, c[0].col_offset)):
                         if wanted and not roots & wanted:
                             continue
+                        if not wanted and self.weights_of_a_model(sources) and self.only_local_variables(conversion, roots):
+                            continue  # no model holds what the conversion cuts: the weights' gradients are whole
                         if roots and not roots & flow.roots and id(conversion) not in seen:
                             seen.add(id(conversion))
                             yield self.report(conversion, stmt, gradient, analysis)
@@ -694,6 +700,41 @@ class NumpyInTape(_TrainingRule):
                     target = IntegerVariableInGradients.argument(call, 0, "target")
                     if target is not None:
                         yield call, target, IntegerVariableInGradients.argument(call, 1, "sources")
+
+    def weights_of_a_model(self, sources: ast.expr | None) -> bool:
+        """`model.trainable_variables` (or `.trainable_weights`, `.variables`, `.weights`), directly or
+        through a name bound only to it: what is differentiated is what some model holds."""
+        if isinstance(sources, ast.Name):
+            bindings = self.model.reaching(sources)
+            if not bindings or not all(isinstance(b.stmt, ast.Assign) and len(b.stmt.targets) == 1 for b in bindings):
+                return False
+            return all(self.weights_of_a_model(b.stmt.value) for b in bindings)
+        return isinstance(sources, ast.Attribute) and sources.attr in _WEIGHT_LISTS
+
+    def only_local_variables(self, conversion: ast.Call, roots: frozenset) -> bool:
+        """Everything the conversion cuts is a `tf.Variable(...)` bound to a local name of this
+        function that is never handed on (only its own methods and slices are used: no argument,
+        attribute, container or return holds it), so no model can hold it."""
+        operand = conversion.func.value if isinstance(conversion.func, ast.Attribute) else None
+        if operand is None or not roots:
+            return False
+        origins = [v.origin for v in self.model.values_of(operand) if v.kind is Kind.VARIABLE]
+        if not origins or roots != frozenset(("variable", id(o)) for o in origins):
+            return False
+        for origin in origins:
+            stmt = self.model.parent(origin)
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                return False
+            func = self.model.enclosing_function(stmt)
+            if func is None:
+                return False
+            name = stmt.targets[0].id
+            for node in ast.walk(func):
+                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                    parent = self.model.parent(node)
+                    if not (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is node):
+                        return False
+        return True
 
     def watched(self, tape: Binding, block: ast.AST) -> set[int]:
         """Bindings whose values the block hands to `tape.watch(...)`."""

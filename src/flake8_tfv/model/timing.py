@@ -58,6 +58,73 @@ def exclusive_branches(model, a: ast.AST, b: ast.AST) -> bool:
     return any(key in second and second[key] != side for key, side in first.items())
 
 
+def exclusive_by_fixed_flag(model, a: ast.AST, b: ast.AST) -> bool:
+    """`a` and `b`, in two methods of one class, sit in opposite branches of an `if` with the same
+    test, a test that reads only attributes of `self` that no method but `__init__` stores (`if
+    self.split > 1:` in `build`, and again in `call`): on any instance, both tests give the same
+    answer, so at most one of the two runs."""
+    func_a, func_b = model.enclosing_function(a), model.enclosing_function(b)
+    if func_a is None or func_b is None:
+        return False
+    owner_a, owner_b = model.parent(func_a), model.parent(func_b)
+    if not isinstance(owner_a, ast.ClassDef) or not isinstance(owner_b, ast.ClassDef):
+        return False
+    lineage = model.class_lineage(owner_b)
+    if not any(c is owner_a for c in lineage) and not any(c is owner_b for c in model.class_lineage(owner_a)):
+        return False
+    sides_b = {ast.dump(test): side for test, side in _tested_branches(model, b, func_b)}
+    for test, side in _tested_branches(model, a, func_a):
+        other = sides_b.get(ast.dump(test))
+        if other is not None and other != side and _fixed_flag_test(model, test, [owner_a, owner_b]):
+            return True
+    return False
+
+
+def _tested_branches(model, node: ast.AST, func: ast.AST) -> list[tuple[ast.expr, int]]:
+    """(test, 0 for the body or 1 for the `else`) of each `if` around `node` within `func`."""
+    found = []
+    child = node
+    for ancestor in model.ancestors(node):
+        if ancestor is func:
+            break
+        if isinstance(ancestor, ast.If):
+            if any(s is child for s in ancestor.body):
+                found.append((ancestor.test, 0))
+            elif any(s is child for s in ancestor.orelse):
+                found.append((ancestor.test, 1))
+        child = ancestor
+    return found
+
+
+def _fixed_flag_test(model, test: ast.expr, classes: list[ast.ClassDef]) -> bool:
+    """A test of constants and `self.<attr>`, where no method of the classes (and their bases in
+    this file) but `__init__` stores any of those attributes."""
+    attrs = set()
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            attrs.add(node.attr)
+        elif isinstance(node, ast.Name) and node.id != "self":
+            return False
+        elif isinstance(node, (ast.Call, ast.Subscript, ast.NamedExpr, ast.Await, ast.Lambda)):
+            return False
+    if not attrs:
+        return False
+    for cls in {id(c): c for k in classes for c in model.class_lineage(k)}.values():
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name == "__init__":
+                continue
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and not isinstance(node.ctx, ast.Load)
+                    and node.attr in attrs
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == "self"
+                ):
+                    return False
+    return True
+
+
 class TraceTiming:
     def __init__(self, model: "SemanticModel"):
         self.model = model

@@ -12,6 +12,7 @@ from ..model.needs import VARIABLES
 from ..model.scopes import Binding, reads_loop_item
 from ..model.semantic import INIT_METHODS
 from ..model.usage import DIFFERENTIATING_METHODS, escapes, in_assertion, used_as_variable
+from ..model.timing import exclusive_by_fixed_flag
 from ..model.values import Kind, Value, only
 from .base import Rule
 
@@ -543,7 +544,10 @@ class VariableOverwritten(_RebindingRule):
         - the write is inside a loop the variable was created outside of, or in another method than the
           one that created the attribute.
 
-        Rebinding to `None` (releasing the variable) is not reported.
+        Rebinding to `None` (releasing the variable) is not reported, nor is a write that the variable
+        can never reach because a flag keeps them apart: made in one branch of an `if` and overwritten
+        in the other branch of the same test in another method of the class, where the test reads only
+        attributes that no method but `__init__` stores (`if self.split > 1:` in `build` and in `call`).
     """
     why = """
         `=` replaces the variable with the new value; the variable is not changed. `v = tf.constant(20.)`
@@ -577,6 +581,10 @@ class VariableOverwritten(_RebindingRule):
             # Cheapest tests first: most targets never held a variable.
             owners = [b for b in self.model.replaced(target) if b.owned_variables()]
             if not owners or not only(self.model.values_of(rhs), _COMPUTED):
+                continue
+            # A variable made only where a fixed flag says the other way never gets here.
+            owners = [b for b in owners if not exclusive_by_fixed_flag(self.model, b.stmt, stmt)]
+            if not owners:
                 continue
             if loads_of(rhs, key) or self.is_update_call(rhs, key):
                 continue

@@ -96,7 +96,10 @@ class _WriteRule(Rule):
 
     def rebound_variable(self, expr: ast.expr) -> bool:
         """The name held a variable until it was rebound to this value: TFV101/TFV104 report the
-        rebinding, and their fix makes the name a variable again, so this line is only a symptom."""
+        rebinding, and their fix makes the name a variable again, so this line is only a symptom.
+        So is a slice of such a name (`self.w[0].assign(...)`)."""
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
+            expr = expr.value
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return False
         return any(
@@ -175,7 +178,9 @@ class AssignToDerivedTensor(_WriteRule):
         (`var[0][1:]`), directly or through a name bound to such a result.
 
         Not reported: `var[a:b].assign(x)`, a single subscript directly on a variable, which TensorFlow
-        supports and which writes into `var`.
+        supports and which writes into `var`; and an update of a name (or a slice of one) that held a
+        variable until it was rebound to a tensor: TFV101 or TFV104 report the rebinding, whose fix
+        makes the name a variable again.
     """
     why = """
         These ops return a new tensor that holds a copy of the variables' values; it has no `assign`.

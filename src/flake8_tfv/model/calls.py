@@ -39,7 +39,7 @@ class CallGraph:
         if isinstance(func, ast.Attribute) and self._derived_classes() and self._is_self(func.value):
             # `self.m()` in a class's method runs a subclass's override on the subclass's instances.
             for cls in self.instance_classes(func.value):
-                for sub in self._subclasses(cls):
+                for sub in self.subclasses(cls):
                     override = self._own_method(sub, func.attr)
                     if override is not None and override not in found:
                         found = [*found, override]
@@ -157,7 +157,8 @@ class CallGraph:
                     self._derived.setdefault(id(base), []).append(klass)
         return self._derived
 
-    def _subclasses(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+    def subclasses(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """The classes of this file that derive from `cls`, through bases in this file."""
         return self._derived_classes().get(id(cls), [])
 
     @staticmethod

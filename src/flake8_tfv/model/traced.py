@@ -7,8 +7,9 @@ functions passed to `model.compile`. Functions and methods of this file called f
 are traced too (a `with` statement calls its context manager's `__enter__` and `__exit__`), and so
 are functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`) there. Functions handed
 to `tf.py_function` / `tf.numpy_function` run eagerly, and nothing is traced where the file turns
-tracing off (`tf.config.run_functions_eagerly(True)` at module level,
-`compile(run_eagerly=True)` for Keras).
+tracing off (`tf.config.run_functions_eagerly(True)` at module level, `compile(run_eagerly=True)`
+for Keras, and for a Keras class whose `__init__` calls `tf.config.run_functions_eagerly(True)`:
+an instance exists only once it ran).
 """
 from __future__ import annotations
 
@@ -160,7 +161,12 @@ def find_eager(model: "SemanticModel") -> set[int]:
 
 def _tracing_turned_off(model: "SemanticModel") -> bool:
     """`tf.config.run_functions_eagerly(True)` as a statement of the module itself."""
-    for stmt in model.tree.body:
+    return _turns_tracing_off(model, model.tree)
+
+
+def _turns_tracing_off(model: "SemanticModel", block: ast.AST) -> bool:
+    """`tf.config.run_functions_eagerly(True)` as a statement of `block`'s own body."""
+    for stmt in block.body:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             if model.qualified_name(call.func) in _RUN_EAGERLY and call.args and _true(call.args[0]):
@@ -169,9 +175,16 @@ def _tracing_turned_off(model: "SemanticModel") -> bool:
 
 
 def _keras_run_eagerly(model: "SemanticModel") -> tuple[bool, set[int]]:
-    """(every Keras class, ids of classes) whose models the file compiles with `run_eagerly=True`."""
+    """(every Keras class, ids of classes) whose models the file compiles with `run_eagerly=True`,
+    and the classes whose `__init__` (theirs or a base's in this file) calls
+    `tf.config.run_functions_eagerly(True)` as a statement of its own: an instance exists only once
+    that ran, and `fit` then runs `call` eagerly (measured)."""
     everything, classes = False, set()
     graph = model.call_graph
+    for cls in graph.classes:
+        if any(_turns_tracing_off(model, item) for item in cls.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"):
+            classes.add(id(cls))
+            classes.update(id(c) for c in graph.subclasses(cls))
     for node in [*graph.calls, *graph.assigns]:
         receiver = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":

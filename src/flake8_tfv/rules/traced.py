@@ -745,7 +745,9 @@ class NumpyInTracedCode(Rule):
         reaches it (a layer's `call`, a `train_step`, a loss passed to `compile`): Keras traces with
         TensorFlow only under the TensorFlow backend; code that a `tf.function` or a `Dataset.map` of
         the file may trace keeps such a branch, since `keras.backend.backend()` answers the global
-        backend there (measured: "jax"). A NumPy conversion of a value of
+        backend there (measured: "jax"). Nor are the methods of a Keras class whose `__init__` calls
+        `tf.config.run_functions_eagerly(True)`: an instance exists only once that ran, and `fit` then
+        runs `call` eagerly (measured). A NumPy conversion of a value of
         unknown kind is not reported: a parameter may be a Python number or list (`np.asarray(factor)`
         works while tracing then), so a parameter counts only where an `isinstance(x, tf.Tensor)` test
         holds; nor is one of a tensor captured from eager code (it converts, measured), or of a

@@ -233,6 +233,18 @@ def _whole_slice(node: ast.AST) -> bool:
     return isinstance(node, ast.Slice) and node.lower is None and node.upper is None and node.step is None
 
 
+
+def _idempotent_flag(value: ast.expr, key: str) -> bool:
+    """`flag = flag and other` (or `or`): a flag that, once turned, stays so. Run once per trace or
+    on every call with the same `other`, it ends the same: no update is lost (a new Python argument
+    is a new trace, which runs it again; an attribute changed between calls is a stale read of that
+    attribute, TFV301's concern). QKeras's `self.will_ema_freeze = self.will_ema_freeze and
+    self.trainable`."""
+    return isinstance(value, ast.BoolOp) and any(
+        isinstance(operand, (ast.Name, ast.Attribute)) and dotted_path(operand) == key for operand in value.values
+    )
+
+
 class TraceTimeSideEffect(Rule):
     code = "TFV304"
     needs = frozenset({TRACED})
@@ -254,7 +266,9 @@ class TraceTimeSideEffect(Rule):
         reported: each trace replaces the entry, and Keras layers use it to hand tensors to their caller
         within the same trace (EfficientNet's `endpoints`); nor is adding to a container that the
         same function empties again before it returns (`self.features.clear()`, `del
-        self.features[:]`, `self.features = []`): a scratch list of one call. `print` of string literals only (a trace marker such as
+        self.features[:]`, `self.features = []`): a scratch list of one call; nor a flag that once turned
+        stays so (`self.freeze = self.freeze and self.trainable`, or `or`): run once per trace or on
+        every call, it ends the same. `print` of string literals only (a trace marker such as
         `print("Tracing!")`) is deliberate and not reported, nor is `print` of values fixed at trace
         time (`x.shape`, `x.dtype`, `x.name`, f-strings of them): they print the same on every call.
         Names that say they count traces by one of their words (`trace_count += 1`,
@@ -385,6 +399,8 @@ class TraceTimeSideEffect(Rule):
             if key is None or not self.may_be_outer_state(target, func) or not any(
                 dotted_path(n) == key for n in ast.walk(stmt.value) if isinstance(n, (ast.Name, ast.Attribute))
             ):
+                return None
+            if _idempotent_flag(stmt.value, key):
                 return None
             shown = f"{key} = {key} ..."
         else:

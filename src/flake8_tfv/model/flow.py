@@ -721,6 +721,10 @@ class ScopeFlow:
         if kinds == {Kind.VARIABLE}:
             return frozenset({Value(Kind.SLICE, origin=node)})
         if kinds and kinds <= TENSORLIKE | {Kind.TENSOR_LIST}:
+            if Kind.TENSOR_LIST in kinds and isinstance(node.slice, ast.Slice):
+                # `tf.unstack(x)[:]` is a Python list of tensors again, whose items can be replaced.
+                lists = frozenset({Value(Kind.TENSOR_LIST, origin=node)})
+                return lists if kinds == {Kind.TENSOR_LIST} else lists | {TENSOR}
             return frozenset({TENSOR})
         return frozenset({UNKNOWN})
 

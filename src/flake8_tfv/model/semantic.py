@@ -30,8 +30,11 @@ from ..text import SourceText
 _EMPTY: frozenset = frozenset()
 # Methods that set a layer's state up: creating variables there is what Keras and tf.Module ask for.
 # A test case's `setUp` runs before each test, on a new instance: it sets a test's state up too.
+# `init` is the initializer's plainest name (a trainer module's `init(hparams)` that sets the
+# module's globals before the input pipeline and the model are built).
 INIT_METHODS = frozenset(
-    {"__init__", "build", "_build", "setup", "setUp", "_initialize", "initialize", "_create_slots", "_create_all_weights"}
+    {"__init__", "build", "_build", "setup", "setUp", "init", "_initialize", "initialize", "_create_slots",
+     "_create_all_weights"}
 )
 
 

@@ -237,7 +237,8 @@ class StaleCapturedValue(Rule):
         Precision decisions: a write is counted only when it can follow a trace and precede a later
         call: module-level writes need a call of the traced function (or `fit`/`predict` for Keras
         code) before them and one after them, or one in a loop around them; writes in `__init__`,
-        `build`, a test case's `setUp`, a Keras model's `compile` and a Keras layer's shape inference
+        `build`, an initializer named `init` (a trainer module's `init(hparams)` setting its globals),
+        a test case's `setUp`, a Keras model's `compile` and a Keras layer's shape inference
         (`compute_output_shape`, `compute_output_spec`, `compute_output_signature`) never count
         (Keras's `compile` measurably drops the cached traced functions; Keras 3 runs
         `compute_output_shape` once, when a functional model is built, tf_keras not even then, and

@@ -180,7 +180,10 @@ class VariableRebound(_RebindingRule):
         name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`), which reads the
         variable rather than updating it, unless the name is used as a variable afterwards; on an
         attribute such a conversion is reported (the object's state is lost) without a fix: give the
-        converted value a name of its own. Nor is a function's local name that
+        converted value a name of its own. An attribute of a plain object (no base but `object`,
+        `abc.ABC` and the like, here or in the project's other modules) is no tracked weight: there,
+        as for a local name, only a later use as a variable is reported (xplique freezes its search's
+        variable buffers as tensors when the search is done). Nor is a function's local name that
         `tf.compat.v1.get_variable(...)` bound in the same block (`w = get_variable("w", ...)` then `w = tf.tanh(w) * mask`, as
         tensor2tensor's layers do): the variable store keeps the variable and hands it out again each
         time the code runs, so gradients reach it on every step (measured in TF1 graph mode and
@@ -291,7 +294,7 @@ class VariableRebound(_RebindingRule):
         only where the name is the object's state (an attribute) or is used as a variable later.
         No fix: `.assign(tf.cast(v, ...))` would be a no-op or a dtype error; the converted value
         wants a name of its own."""
-        if isinstance(target, ast.Name):
+        if isinstance(target, ast.Name) or self.state_of_a_plain_object(stmt, target):
             binding = self.model.binding_of(target)
             use = next(
                 (u for u in (self.model.uses_of(binding) if binding else ()) if used_as_variable(self.model, u)),
@@ -308,6 +311,17 @@ class VariableRebound(_RebindingRule):
             f"bind the converted value to another name"
         )
         return self.diagnostic(stmt, message)
+
+    def state_of_a_plain_object(self, stmt: ast.stmt, target: ast.expr) -> bool:
+        """`self.x = ...` in a method of a class that tracks no variables: no base of it, here or in
+        the project's other modules, is anything but `object`, `abc.ABC` or another such class. Its
+        attributes are no layer's weights and no checkpoint's: only a later use as a variable
+        matters (xplique's prototype search freezes its variable buffers as tensors when done)."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"):
+            return False
+        func = self.model.enclosing_function(stmt)
+        owner = self.model.parent(func) if func is not None else None
+        return isinstance(owner, ast.ClassDef) and plain_class(self.model, owner)
 
     def update_for(self, stmt: ast.Assign, key: str, variables: list[Value]) -> tuple[str, str]:
         rhs = stmt.value
@@ -627,6 +641,27 @@ class VariableOverwritten(_RebindingRule):
         if isinstance(target, ast.Attribute) and all(owner.scope is not scope for owner in owners):
             return f"in `{scope.name}`, not where it was created"
         return None
+
+
+# Bases that make no class track variables.
+_PLAIN_BASES = frozenset({"object", "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"})
+
+
+def plain_class(model, cls: ast.ClassDef) -> bool:
+    """Every base of the class, through its bases in this file and the facts of the project's other
+    modules, is `object`, `abc.ABC` or the like: nothing in it tracks variables (no tf.Module, no
+    Keras layer, no base this file cannot see into)."""
+    for klass in model.class_lineage(cls):
+        for base in klass.bases:
+            if any(v.kind is Kind.CLASS and isinstance(v.origin, ast.ClassDef) for v in model.values_of(base)):
+                continue  # a class of this file: in the lineage
+            qualname = model.qualified_name(base)
+            if qualname in _PLAIN_BASES:
+                continue
+            facts = model.project.class_facts(qualname) if model.project is not None and qualname else None
+            if facts is None or not facts.bases <= _PLAIN_BASES:
+                return False
+    return True
 
 
 def _runtime_error(op: ast.operator) -> str:

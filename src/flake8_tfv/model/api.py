@@ -265,7 +265,9 @@ VALUE_PRESERVING_OPS = frozenset(
     {
         f"{namespace}{name}"
         for namespace in ("tensorflow.", "tensorflow.compat.v1.", "tensorflow.dtypes.", "keras.ops.", "tensorflow.keras.ops.")
-        for name in ("cast", "saturate_cast", "convert_to_tensor", "identity", "stop_gradient", "ensure_shape")
+        # Conversions, and reshapes that keep the values and their order.
+        for name in ("cast", "saturate_cast", "convert_to_tensor", "identity", "stop_gradient", "ensure_shape",
+                     "reshape", "expand_dims", "squeeze")
     }
     | {"tensorflow.compat.v1.to_float", "tensorflow.compat.v1.to_double", "tensorflow.compat.v1.to_int32",
        "tensorflow.compat.v1.to_int64", "tensorflow.compat.v1.to_bfloat16", "tensorflow.compat.v1.to_complex64"}

@@ -177,7 +177,8 @@ class VariableRebound(_RebindingRule):
 
         A local alias of a variable (`kernel = self.kernel; kernel = kernel * mask`) is not reported:
         the variable still lives where it was created. Nor is a value-preserving conversion of a local
-        name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`), which reads the
+        name (`w = tf.cast(w, x.dtype)`, `tf.convert_to_tensor`, `tf.identity`, or a reshape that keeps
+        the values in order: `tf.reshape`, `tf.expand_dims`, `tf.squeeze`), which reads the
         variable rather than updating it, unless the name is used as a variable afterwards; on an
         attribute such a conversion is reported (the object's state is lost) without a fix: give the
         converted value a name of its own. An attribute of a plain object (no base but `object`,

@@ -125,16 +125,16 @@ def guard_key(expr: ast.AST) -> str | None:
     return key
 
 
-def _getattr_key(expr: ast.AST) -> str | None:
-    """`getattr(o, "x", None)` (or a default of False or 0) -> "o.x": read as `o.x` is, an absent
-    attribute reading as the falsy default."""
+def _getattr_key(expr: ast.AST, defaults: tuple = (None, False, 0)) -> str | None:
+    """`getattr(o, "x", None)` (or another of `defaults`) -> "o.x": read as `o.x` is, an absent
+    attribute reading as the default."""
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "getattr"):
         return None
     args = expr.args
     if len(args) != 3 or expr.keywords or not all(isinstance(a, ast.Constant) for a in args[1:]):
         return None
     name, default = args[1].value, args[2].value
-    if not isinstance(name, str) or default not in (None, False, 0):
+    if not isinstance(name, str) or default not in defaults:
         return None
     base = dotted_path(args[0])
     return f"{base}.{name}" if base is not None else None
@@ -150,10 +150,7 @@ def none_guard(test: ast.expr) -> tuple[str | None, bool, bool]:
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1:
         comp = test.comparators[0]
         if isinstance(comp, ast.Constant) and comp.value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
-            left = test.left
-            key = guard_key(left)
-            if key is None and isinstance(left, ast.Call):
-                key = _getattr_key(left) if left.args[2:3] and _is_none(left.args[2]) else None
+            key = guard_key(test.left) or _getattr_key(test.left, defaults=(None,))
             return key, isinstance(test.ops[0], ast.Is) != negated, False
         return None, False, False
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr":
@@ -165,10 +162,6 @@ def none_guard(test: ast.expr) -> tuple[str | None, bool, bool]:
         return None, False, False
     key = guard_key(test) or _getattr_key(test)
     return (key, negated, False) if key is not None else (None, False, False)
-
-
-def _is_none(expr: ast.AST) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 class ScopeFlow:

@@ -37,16 +37,19 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return (node.lineno, node.col_offset)
 
 
-def _branch_path(model, node: ast.AST) -> dict[int, int]:
-    """id(if/try/match ancestor) -> which of its blocks holds `node` (0: body, 1: orelse, ...)."""
-    path: dict[int, int] = {}
+def _branch_path(model, node: ast.AST, stop: ast.AST | None = None) -> dict[int, tuple[ast.If, int]]:
+    """id(if ancestor) -> (the `if`, which of its blocks holds `node`: 0 the body, 1 the `else`),
+    up to `stop` when given."""
+    path: dict[int, tuple[ast.If, int]] = {}
     child = node
     for ancestor in model.ancestors(node):
+        if ancestor is stop:
+            break
         if isinstance(ancestor, ast.If):
             if any(s is child for s in ancestor.orelse):
-                path[id(ancestor)] = 1
+                path[id(ancestor)] = (ancestor, 1)
             elif any(s is child for s in ancestor.body):
-                path[id(ancestor)] = 0
+                path[id(ancestor)] = (ancestor, 0)
         child = ancestor
     return path
 
@@ -55,7 +58,7 @@ def exclusive_branches(model, a: ast.AST, b: ast.AST) -> bool:
     """`a` and `b` sit in different branches of one `if`: at most one of them runs."""
     first = _branch_path(model, a)
     second = _branch_path(model, b)
-    return any(key in second and second[key] != side for key, side in first.items())
+    return any(key in second and second[key][1] != side for key, (_, side) in first.items())
 
 
 def exclusive_by_fixed_flag(model, a: ast.AST, b: ast.AST) -> bool:
@@ -72,28 +75,12 @@ def exclusive_by_fixed_flag(model, a: ast.AST, b: ast.AST) -> bool:
     lineage = model.class_lineage(owner_b)
     if not any(c is owner_a for c in lineage) and not any(c is owner_b for c in model.class_lineage(owner_a)):
         return False
-    sides_b = {ast.dump(test): side for test, side in _tested_branches(model, b, func_b)}
-    for test, side in _tested_branches(model, a, func_a):
-        other = sides_b.get(ast.dump(test))
-        if other is not None and other != side and _fixed_flag_test(model, test, [owner_a, owner_b]):
+    sides_b = {ast.dump(branch.test): side for branch, side in _branch_path(model, b, func_b).values()}
+    for branch, side in _branch_path(model, a, func_a).values():
+        other = sides_b.get(ast.dump(branch.test))
+        if other is not None and other != side and _fixed_flag_test(model, branch.test, [owner_a, owner_b]):
             return True
     return False
-
-
-def _tested_branches(model, node: ast.AST, func: ast.AST) -> list[tuple[ast.expr, int]]:
-    """(test, 0 for the body or 1 for the `else`) of each `if` around `node` within `func`."""
-    found = []
-    child = node
-    for ancestor in model.ancestors(node):
-        if ancestor is func:
-            break
-        if isinstance(ancestor, ast.If):
-            if any(s is child for s in ancestor.body):
-                found.append((ancestor.test, 0))
-            elif any(s is child for s in ancestor.orelse):
-                found.append((ancestor.test, 1))
-        child = ancestor
-    return found
 
 
 def _fixed_flag_test(model, test: ast.expr, classes: list[ast.ClassDef]) -> bool:

@@ -228,14 +228,14 @@ def _compiled_functions(call: ast.Call) -> Iterator[ast.AST]:
             yield value
 
 
-def _walk_traced(model: "SemanticModel", node: ast.AST, eager: set[int]) -> Iterator[ast.AST]:
-    """The nodes of a traced function, not descending into functions that run eagerly nor into
-    code that cannot run while TensorFlow traces (`if tf.executing_eagerly():`, eager.py)."""
+def _walk_traced(model: "SemanticModel", node: ast.AST, eager: set[int], prune: bool = True) -> Iterator[ast.AST]:
+    """The nodes of a traced function, not descending into functions that run eagerly nor (with
+    `prune`) into code that cannot run while TensorFlow traces (`if tf.executing_eagerly():`, eager.py)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        pruned = pruned_children(model, current) if isinstance(current, _MAY_PRUNE) else ()
+        pruned = pruned_children(model, current) if prune and isinstance(current, _MAY_PRUNE) else ()
         for child in child_nodes(current):
             if not (isinstance(child, FUNCTION_NODES) and id(child) in eager) and id(child) not in pruned:
                 stack.append(child)
@@ -287,7 +287,6 @@ def root_kinds(model: "SemanticModel") -> dict[int, frozenset[str]]:
     holds only under Keras's own tracing). Functions that only other modules' traced code reaches
     are not in it."""
     eager = model.eager_functions
-    graph = model.call_graph
     found: dict[int, set[str]] = {}
     for root, how, _, _ in trace_roots(model):
         if id(root) in eager or how in found.get(id(root), ()):
@@ -295,26 +294,31 @@ def root_kinds(model: "SemanticModel") -> dict[int, frozenset[str]]:
         found.setdefault(id(root), set()).add(how)
         todo = [root]
         while todo:
-            caller = todo.pop()
-            stack = [caller]
-            while stack:
-                node = stack.pop()
-                for child in child_nodes(node):
-                    if not (isinstance(child, FUNCTION_NODES) and id(child) in eager):
-                        stack.append(child)
-                if isinstance(node, (ast.With, ast.AsyncWith)):
-                    targets = graph.entered(node)
-                elif isinstance(node, ast.Call):
-                    targets = list(graph.targets(node))
-                    for arg in _function_arguments(node):
-                        targets.extend(graph.function_values(arg))
-                else:
-                    continue
-                for target in targets:
+            # Through every branch: the pruning itself asks this (of a Keras backend test).
+            for node in _walk_traced(model, todo.pop(), eager, prune=False):
+                for target, _ in _traced_callees(model, node):
                     if id(target) not in eager and how not in found.get(id(target), ()):
                         found.setdefault(id(target), set()).add(how)
                         todo.append(target)
     return {key: frozenset(hows) for key, hows in found.items()}
+
+
+def _traced_callees(model: "SemanticModel", node: ast.AST) -> list[tuple[ast.AST, str]]:
+    """(function of this file, how `node` runs it) for a node of traced code: the callee of a call,
+    a `with`'s context manager (its `__enter__`/`__exit__` run while tracing, measured), and the
+    functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`, `tf.while_loop`)."""
+    graph = model.call_graph
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [(t, "entered by a `with` in") for t in graph.entered(node)]
+    if not isinstance(node, ast.Call):
+        return []
+    found = [(t, "called from") for t in graph.targets(node)]
+    qualname = model.qualified_name(node.func) or ""
+    if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
+        verb = f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in"
+        for arg in _function_arguments(node):
+            found.extend((t, verb) for t in graph.function_values(arg))
+    return found
 
 
 def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceReason]] = ()) -> dict[int, TraceReason]:
@@ -345,19 +349,7 @@ def find_traced(model: "SemanticModel", external: Iterable[tuple[ast.AST, TraceR
             continue
         reason = traced[id(caller)]
         for node in _walk_traced(model, caller, eager):
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                # Its context manager's `__enter__`/`__exit__` run while tracing (measured).
-                targets = [(t, "entered by a `with` in") for t in graph.entered(node)]
-            elif isinstance(node, ast.Call):
-                targets = [(t, "called from") for t in graph.targets(node)]
-                qualname = model.qualified_name(node.func) or ""
-                if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
-                    # tf.cond(pred, true_fn, false_fn), tf.map_fn(fn, ...), tf.while_loop(cond, body, ...)
-                    for arg in _function_arguments(node):
-                        targets.extend((t, f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in") for t in graph.function_values(arg))
-            else:
-                continue
-            for target, verb in targets:
+            for target, verb in _traced_callees(model, node):
                 if id(target) in traced or id(target) in eager or target is caller:
                     continue
                 name = function_name(model, caller)

@@ -78,17 +78,15 @@ def _arguments_by_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef, call: 
     return found
 
 
-def _python_container(model, expr: ast.AST) -> bool:
-    """A list, tuple or dict display, or a name every binding of which is one (what it appends later
-    keeps it a list)."""
-    if isinstance(expr, _CONTAINER_DISPLAYS):
+def _displayed(model, expr: ast.AST, displays: tuple[type, ...]) -> bool:
+    """`expr` is one of `displays` written out (a list, a tuple, ...), or a name every binding of
+    which assigns one (what it appends later keeps it a list)."""
+    if isinstance(expr, displays):
         return True
     if not isinstance(expr, ast.Name):
         return False
     bindings = model.reaching(expr)
-    return bool(bindings) and all(
-        isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, _CONTAINER_DISPLAYS) for b in bindings
-    )
+    return bool(bindings) and all(isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, displays) for b in bindings)
 
 
 class PythonNumberRetraces(Rule):
@@ -203,7 +201,7 @@ class PythonNumberRetraces(Rule):
             ):
                 continue
             container = arguments.get(node.value.id)
-            if container is not None and _python_container(self.model, container):
+            if container is not None and _displayed(self.model, container, _CONTAINER_DISPLAYS):
                 return True
         return False
 
@@ -388,16 +386,9 @@ class TfFunctionInLoop(Rule):
         return any(reads_loop_item(arg, loop) for arg in [*call.args, *(k.value for k in call.keywords)])
 
     def written_out(self, expr: ast.expr) -> bool:
-        if isinstance(expr, (ast.List, ast.Tuple)):
-            return True
         if isinstance(expr, ast.Call) and expr.args and not expr.keywords and self.combines(expr):
             return all(self.written_out(arg) for arg in expr.args)
-        if not isinstance(expr, ast.Name):
-            return False
-        bindings = self.model.reaching(expr)
-        return bool(bindings) and all(
-            isinstance(b.stmt, ast.Assign) and isinstance(b.stmt.value, (ast.List, ast.Tuple)) for b in bindings
-        )
+        return _displayed(self.model, expr, (ast.List, ast.Tuple))
 
     def combines(self, call: ast.Call) -> bool:
         """`itertools.product`, `zip` or `enumerate`: the combinations of lists written out are too."""

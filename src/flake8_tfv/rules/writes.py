@@ -12,7 +12,7 @@ from typing import Iterator
 from ..codegen import OPERATOR_SYMBOLS, as_argument, as_right_operand, precedence
 from ..diagnostic import Diagnostic, Fix
 from ..model import api
-from ..model.flow import dotted_path
+from ..model.flow import dotted_path, none_guard
 from ..model.needs import ITEM_ASSIGNMENTS, UPDATES, VARIABLES
 from ..model.values import Kind, Value, only
 from .base import Rule
@@ -714,15 +714,10 @@ def _hasattr_test(test: ast.expr, owner: str | None, name: str) -> bool | None:
     None for any other test."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return True if any(_hasattr_test(v, owner, name) is True for v in test.values) else None
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    if negated:
-        test = test.operand
-    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"):
+    key, when_missing, absent = none_guard(test)  # `hasattr` is the guard test that tells absence
+    if not absent or owner is None or key != f"{owner}.{name}":
         return None
-    args = test.args
-    if len(args) != 2 or not (isinstance(args[1], ast.Constant) and args[1].value == name):
-        return None
-    return (not negated) if owner is not None and dotted_path(args[0]) == owner else None
+    return not when_missing
 
 
 def _exception_name(node: ast.AST | None) -> str | None:

@@ -296,17 +296,18 @@ def root_kinds(model: "SemanticModel") -> dict[int, frozenset[str]]:
         while todo:
             # Through every branch: the pruning itself asks this (of a Keras backend test).
             for node in _walk_traced(model, todo.pop(), eager, prune=False):
-                for target, _ in _traced_callees(model, node):
+                for target, _ in _traced_callees(model, node, any_call=True):
                     if id(target) not in eager and how not in found.get(id(target), ()):
                         found.setdefault(id(target), set()).add(how)
                         todo.append(target)
     return {key: frozenset(hows) for key, hows in found.items()}
 
 
-def _traced_callees(model: "SemanticModel", node: ast.AST) -> list[tuple[ast.AST, str]]:
+def _traced_callees(model: "SemanticModel", node: ast.AST, any_call: bool = False) -> list[tuple[ast.AST, str]]:
     """(function of this file, how `node` runs it) for a node of traced code: the callee of a call,
     a `with`'s context manager (its `__enter__`/`__exit__` run while tracing, measured), and the
-    functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`, `tf.while_loop`)."""
+    functions handed to TensorFlow's control flow (`tf.cond`, `tf.map_fn`, `tf.while_loop`); with
+    `any_call`, the functions handed to any call (`map(f, xs)` may run them too)."""
     graph = model.call_graph
     if isinstance(node, (ast.With, ast.AsyncWith)):
         return [(t, "entered by a `with` in") for t in graph.entered(node)]
@@ -314,8 +315,8 @@ def _traced_callees(model: "SemanticModel", node: ast.AST) -> list[tuple[ast.AST
         return []
     found = [(t, "called from") for t in graph.targets(node)]
     qualname = model.qualified_name(node.func) or ""
-    if qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS:
-        verb = f"passed to {qualname.replace('tensorflow.', 'tf.', 1)} in"
+    if any_call or (qualname.startswith("tensorflow.") and qualname not in EAGER_WRAPPERS):
+        verb = f"passed to {qualname.replace('tensorflow.', 'tf.', 1) or 'a call'} in"
         for arg in _function_arguments(node):
             found.extend((t, verb) for t in graph.function_values(arg))
     return found
